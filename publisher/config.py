@@ -1,0 +1,64 @@
+"""Settings: one table from which the defaults, the environment variables, the CLI help and the README derive.
+
+A setting's value comes from its default, then the environment variable ``SAMENLEVEN_{NAME}``, then the mapping
+a caller (a test, the CLI) passes in. Paths are resolved against the project folder.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "SAMENLEVEN_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS = (
+    Setting("base", "https://w3id.org/samenleven/",
+            "Base of the instance URIs ({base}id/..., {base}doc/...). The ontology keeps its own namespace."),
+    Setting("ontology_dir", "ontology", "Folder of the ontology and the SKOS concept schemes (Turtle)."),
+    Setting("graph_dir", "graph", "Folder of the curated instance data (Turtle)."),
+    Setting("shapes_dir", "shapes", "Folder of the SHACL shapes (Turtle)."),
+    Setting("build_dir", "var", "Where builds are written; `current` in it points to the build in use."),
+    Setting("keep_builds", 3, "How many complete builds to keep, the one in use included."),
+)
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+_PATHS = {"ontology_dir", "graph_dir", "shapes_dir", "build_dir"}
+
+
+def load(overrides=None, environ=None) -> dict:
+    """Return every setting: defaults, then environment variables, then ``overrides``.
+
+    :raises KeyError: for an override that names no setting.
+    """
+    environ = os.environ if environ is None else environ
+    values = {s.name: environ.get(s.env, s.default) for s in SETTINGS}
+    for name, value in (overrides or {}).items():
+        if name not in _BY_NAME:
+            raise KeyError(f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}")
+        if value is not None:
+            values[name] = value
+    values["keep_builds"] = int(values["keep_builds"])
+    if not str(values["base"]).endswith("/"):
+        values["base"] = str(values["base"]) + "/"
+    for name in _PATHS:
+        values[name] = (PROJECT_DIR / values[name]).resolve()
+    return values
+
+
+def markdown_table() -> str:
+    """Return the settings as the Markdown table the README carries."""
+    rows = ["| setting | environment variable | default | what it is |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{s.name}` | `{s.env}` | `{s.default}` | {s.help} |" for s in SETTINGS]
+    return "\n".join(rows)

