@@ -1,7 +1,7 @@
 """The web application: a factory that serves the build in use.
 
-Until the SPARQL endpoint and the resource pages land, it serves a home page with the build's counts and the
-dumps of the build.
+Until the SPARQL endpoint and the resource pages land, it serves a home page with the build's counts, the
+dumps of the build, and the ontology at ``/ns`` (Turtle).
 """
 
 from flask import Flask, abort, current_app, render_template_string, send_from_directory
@@ -42,6 +42,12 @@ def create_app(overrides=None) -> Flask:
         if store is None:
             abort(404)
         return send_from_directory(store.folder, name, conditional=True)
+
+    @app.get("/ns")
+    def ontology():
+        # The ontology keeps its namespace whatever the base, and is published here wherever the server runs.
+        return send_from_directory(app.config["SAMENLEVEN"]["ontology_dir"], "samenleven.ttl",
+                                   mimetype="text/turtle", conditional=True)
 
     return app
 

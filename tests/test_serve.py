@@ -50,3 +50,12 @@ def test_the_turtle_dump_downloads_and_parses_to_the_build(server):
     with urllib.request.urlopen(url + "/dumps/graph.ttl") as response:
         graph = rdflib.Graph().parse(data=response.read(), format="turtle")
     assert len(graph) == manifest["counts"]["triples"]
+
+
+def test_the_ontology_is_published_at_ns(server):
+    url, _ = server
+    with urllib.request.urlopen(url + "/ns") as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")
+        graph = rdflib.Graph().parse(data=response.read(), format="turtle")
+    ontology = rdflib.URIRef("https://w3id.org/samenleven/ns")
+    assert (ontology, rdflib.RDF.type, rdflib.OWL.Ontology) in graph
