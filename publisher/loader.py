@@ -47,9 +47,7 @@ def read_turtle(path: Path, minter: uris.Minter) -> list:
     def local(term):
         if isinstance(term, ox.BlankNode):
             return blank_nodes.setdefault(term.value, ox.BlankNode())
-        if isinstance(term, ox.NamedNode) and minter.base != uris.DEFAULT_BASE:
-            return ox.NamedNode(minter.rebase(term.value))
-        return term
+        return _rebased(term, minter)
 
     try:
         with open(path, "rb") as stream:
@@ -61,6 +59,13 @@ def read_turtle(path: Path, minter: uris.Minter) -> list:
         raise InputError(f"malformed Turtle: {message}", path, line, column) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path) from None
+
+
+def _rebased(term, minter: uris.Minter):
+    """Move a named node minted with the default base to the configured one; other terms stay."""
+    if isinstance(term, ox.NamedNode) and minter.base != uris.DEFAULT_BASE:
+        return ox.NamedNode(minter.rebase(term.value))
+    return term
 
 
 def turtle_files(folder: Path) -> list:
@@ -81,11 +86,8 @@ def read(settings: dict, project_dir: Path | None = None) -> Inputs:
         for path in turtle_files(folder):
             inputs.add(read_turtle(path, minter), _shown(path, project_dir))
             inputs.files.append(path)
-    generated = municipalities.triples()
-    if minter.base != uris.DEFAULT_BASE:
-        generated = [ox.Triple(*(ox.NamedNode(minter.rebase(t.value)) if isinstance(t, ox.NamedNode) else t
-                                 for t in triple)) for triple in generated]
-    inputs.add(generated, GENERATED)
+    inputs.add([ox.Triple(*(_rebased(term, minter) for term in triple)) for triple in municipalities.triples()],
+               GENERATED)
     return inputs
 
 
