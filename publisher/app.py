@@ -1,7 +1,7 @@
 """The web application: a factory that serves the build in use.
 
 Until the SPARQL endpoint and the resource pages land, it serves a home page with the build's counts, the
-dumps of the build, and the ontology at ``/ns`` (Turtle).
+dumps of the build, and the build's ontology document at ``/ns`` (Turtle).
 """
 
 from flask import Flask, abort, current_app, render_template_string, send_from_directory
@@ -38,18 +38,23 @@ def create_app(overrides=None) -> Flask:
 
     @app.get("/dumps/<any('graph.ttl', 'graph.nt.gz'):name>")
     def dump(name):
-        store = get_store()
-        if store is None:
-            abort(404)
-        return send_from_directory(store.folder, name, conditional=True)
+        return from_build(name)
 
     @app.get("/ns")
     def ontology():
-        # The ontology keeps its namespace whatever the base, and is published here wherever the server runs.
-        return send_from_directory(app.config["SAMENLEVEN"]["ontology_dir"], "samenleven.ttl",
-                                   mimetype="text/turtle", conditional=True)
+        # The ontology keeps its namespace whatever the base, and is published here wherever the server runs:
+        # the document of the build in use, so an unbuilt edit of ontology/ is never served.
+        return from_build(build.ONTOLOGY, mimetype="text/turtle")
 
     return app
+
+
+def from_build(name: str, mimetype: str | None = None):
+    """Send a file of the build in use; 404 before the first build."""
+    store = get_store()
+    if store is None:
+        abort(404)
+    return send_from_directory(store.folder, name, mimetype=mimetype, conditional=True)
 
 
 def get_store() -> stores.Store | None:

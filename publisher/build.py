@@ -23,6 +23,8 @@ from publisher.errors import NotConforming
 from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
 
 STORE, TURTLE, NTRIPLES, MANIFEST = "store", "graph.ttl", "graph.nt.gz", "build.json"
+ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``ontology.ttl``
+ONTOLOGY = "ontology.ttl"
 
 # What the end-of-build summary counts, by class.
 COUNTED = {
@@ -101,7 +103,8 @@ def build(settings: dict, progress=lambda message: None) -> dict:
     }
     try:
         progress(f"writing the store and dumps to {partial}")
-        _write(partial, prepared.triples, manifest)
+        ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
+        _write(partial, prepared.triples, ontology, manifest)
         final = builds / build_id
         partial.rename(final)
         _publish(root, final)
@@ -112,7 +115,7 @@ def build(settings: dict, progress=lambda message: None) -> dict:
     return manifest
 
 
-def _write(folder: Path, triples: list, manifest: dict) -> None:
+def _write(folder: Path, triples: list, ontology: list, manifest: dict) -> None:
     folder.mkdir()
     store = ox.Store(str(folder / STORE))
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
@@ -121,6 +124,7 @@ def _write(folder: Path, triples: list, manifest: dict) -> None:
     del store  # releases the store's lock before the folder is renamed
     ordered = sorted(triples, key=str)
     ox.serialize(ordered, str(folder / TURTLE), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    ox.serialize(ontology, str(folder / ONTOLOGY), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     with gzip.open(folder / NTRIPLES, "wb") as stream:
         ox.serialize(ordered, stream, format=ox.RdfFormat.N_TRIPLES)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

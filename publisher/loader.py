@@ -22,7 +22,11 @@ class Inputs:
 
     triples: list = field(default_factory=list)
     origin: dict = field(default_factory=dict)
-    files: list = field(default_factory=list)
+    by_file: dict = field(default_factory=dict)  # path -> the triples read from it
+
+    @property
+    def files(self) -> list:
+        return list(self.by_file)
 
     def add(self, triples, source: str) -> None:
         typed = set()
@@ -84,8 +88,8 @@ def read(settings: dict, project_dir: Path | None = None) -> Inputs:
     inputs = Inputs()
     for folder in (settings["ontology_dir"], settings["graph_dir"]):
         for path in turtle_files(folder):
-            inputs.add(read_turtle(path, minter), _shown(path, project_dir))
-            inputs.files.append(path)
+            inputs.by_file[path] = read_turtle(path, minter)
+            inputs.add(inputs.by_file[path], _shown(path, project_dir))
     inputs.add([ox.Triple(*(_rebased(term, minter) for term in triple)) for triple in municipalities.triples()],
                GENERATED)
     return inputs

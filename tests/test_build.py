@@ -114,3 +114,6 @@ def test_another_base_rebases_instance_uris_but_not_the_ontology(tmp_path):
     gent = rdflib.URIRef("http://example.org/sl/id/gemeente/44021")
     assert (gent, rdflib.RDF.type, rdflib.URIRef("https://w3id.org/samenleven/ns#Municipality")) in graph
     assert not list(graph.triples((rdflib.URIRef("https://w3id.org/samenleven/id/gemeente/44021"), None, None)))
+    ontology = rdflib.Graph().parse((tmp_path / "current" / "ontology.ttl"), format="turtle")
+    publisher = ontology.value(rdflib.URIRef("https://w3id.org/samenleven/ns"), rdflib.DCTERMS.publisher)
+    assert publisher == rdflib.URIRef("http://example.org/sl/id/organisatie/vvsg")
