@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import inference, loader, validate
+from publisher import history, inference, loader, validate
 from publisher.config import PROJECT_DIR
 from publisher.errors import NotConforming
 from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
@@ -78,6 +78,22 @@ def counts(triples) -> dict:
     return found
 
 
+def statistics(triples, base: str) -> dict:
+    """Count what VoID describes: triples, distinct subjects and objects, entities, classes and properties."""
+    classes, properties = {}, {}
+    for t in triples:
+        properties[t.predicate.value] = properties.get(t.predicate.value, 0) + 1
+        if t.predicate == RDF.type:
+            classes[t.object.value] = classes.get(t.object.value, 0) + 1
+    subjects = {t.subject for t in triples}
+    return {
+        "triples": len(triples), "distinct_subjects": len(subjects),
+        "distinct_objects": len({t.object for t in triples}),
+        "entities": sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(base)),
+        "classes": dict(sorted(classes.items())), "properties": dict(sorted(properties.items())),
+    }
+
+
 def build(settings: dict, progress=lambda message: None) -> dict:
     """Build and publish; return the new build's manifest.
 
@@ -93,18 +109,23 @@ def build(settings: dict, progress=lambda message: None) -> dict:
     digest = hashlib.sha256(ox.serialize(sorted(prepared.triples, key=str),
                                          format=ox.RdfFormat.N_TRIPLES)).hexdigest()
     now = datetime.now(timezone.utc)
+    created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
+    record = history.versions(history.digests(prepared.triples), history.read(current(settings)), created)
+    published = prepared.triples + history.triples(record)
     build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
     partial = builds / f"{build_id}.partial"
     manifest = {
-        "id": build_id, "created": now.isoformat(timespec="seconds"), "base": settings["base"],
-        "content_sha256": digest, "counts": counts(prepared.triples),
+        "id": build_id, "created": created, "base": settings["base"],
+        "content_sha256": digest, "counts": counts(published),
+        "statistics": statistics(published, settings["base"]),
         "warnings": len(prepared.report.warnings),
         "inputs": [loader._shown(p, PROJECT_DIR) for p in prepared.inputs.files],
     }
     try:
         progress(f"writing the store and dumps to {partial}")
         ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
-        _write(partial, prepared.triples, ontology, manifest)
+        _write(partial, published, ontology, manifest)
+        (partial / history.VERSIONS).write_text(json.dumps(record, indent=1) + "\n")
         final = builds / build_id
         partial.rename(final)
         _publish(root, final)

@@ -1,0 +1,76 @@
+"""The history of the graph across builds: when each practice, initiative, organisation and programme was first
+published and last changed.
+
+A build compares each resource's description (its concise bounded description, blank nodes canonicalised) with
+the one the previous build recorded in ``versions.json``: an unchanged resource keeps its dates, a changed or new
+one gets the build's time as ``dct:modified``. Removed resources are remembered with the time they went. The dates
+are published as ``dct:issued`` and ``dct:modified``; the change feed (issue 5) builds on the same record.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher.vocab import DCT, RDF, SL, XSD
+
+VERSIONS = "versions.json"
+TRACKED = (SL.Practice, SL.Initiative, SL.Organisation, SL.Programme)
+
+
+def digests(triples) -> dict[str, str]:
+    """Return the SHA-256 of the description of each tracked resource, by URI."""
+    by_subject = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
+    tracked = {t.subject for t in triples if t.predicate == RDF.type and t.object in TRACKED}
+    found = {}
+    for subject in tracked:
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in _described(subject, by_subject))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        lines = sorted(str(quad) for quad in dataset)
+        found[subject.value] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return found
+
+
+def _described(subject, by_subject: dict) -> list:
+    """The concise bounded description: the subject's triples, following blank-node objects to the end."""
+    seen, pending, found = {subject}, [subject], []
+    while pending:
+        for t in by_subject.get(pending.pop(), ()):
+            found.append(t)
+            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                seen.add(t.object)
+                pending.append(t.object)
+    return found
+
+
+def versions(current: dict[str, str], previous: dict, now: str) -> dict:
+    """Carry the previous record forward: new and changed resources get ``now``, removed ones are noted."""
+    before = previous.get("resources", {})
+    resources = {}
+    for uri, digest in sorted(current.items()):
+        old = before.get(uri)
+        if old and old["sha256"] == digest:
+            resources[uri] = old
+        else:
+            resources[uri] = {"sha256": digest, "issued": old["issued"] if old else now, "modified": now}
+    removed = {uri: when for uri, when in previous.get("removed", {}).items() if uri not in resources}
+    removed.update({uri: now for uri in before if uri not in resources})
+    return {"resources": resources, "removed": dict(sorted(removed.items()))}
+
+
+def read(folder: Path | None) -> dict:
+    """Return the record a build left, or an empty one (first build, or a build from before the record)."""
+    path = folder / VERSIONS if folder else None
+    return json.loads(path.read_text()) if path and path.exists() else {}
+
+
+def triples(record: dict) -> list[ox.Triple]:
+    """The dates as triples: ``dct:issued`` and ``dct:modified`` of each resource."""
+    found = []
+    for uri, version in record["resources"].items():
+        for prop, key in ((DCT.issued, "issued"), (DCT.modified, "modified")):
+            found.append(ox.Triple(ox.NamedNode(uri), prop, ox.Literal(version[key], datatype=XSD.dateTime)))
+    return found
