@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from publisher import build as building
-from publisher import config
+from publisher import config, formats, sparql
 from publisher.errors import NotConforming, PublisherError
+from publisher.vocab import PREFIXES
 
 
 def _settings(ctx: click.Context) -> dict:
@@ -116,11 +117,74 @@ def import_(ctx, files, title, day, force, dry_run):
 
 
 @main.command()
+@click.argument("name", required=False)
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run the query in this file instead of a canned one.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the query.")
+@click.option("--format", "output", help="csv, tsv, json, xml for SELECT and ASK (default tsv); ttl, nt, jsonld, "
+              "rdf for CONSTRUCT and DESCRIBE (default ttl).")
+@click.pass_context
+def query(ctx, name, path, params, output):
+    """Run a canned query NAME (see /queries), or any query with --file, on the build in use."""
+    from publisher import queries, sandbox
+    from publisher import store as stores
+    settings = _settings(ctx)
+    try:
+        store = stores.open_current(settings)
+        if store is None:
+            raise PublisherError("there is no build yet: run `samenleven build`")
+        if bool(path) == bool(name):
+            raise PublisherError("give either a canned query's NAME or --file, not both or neither")
+        if path:
+            text, bindings = path.read_text(encoding="utf-8"), {}
+        else:
+            canned = queries.load(settings["queries_dir"])
+            if name not in canned:
+                raise PublisherError(f"no canned query {name!r}; known: {', '.join(canned)}")
+            given = dict(param.partition("=")[::2] for param in params)
+            text, bindings = canned[name].text, queries.bind(canned[name], given, store, settings["base"])
+        form = sparql.outline(text).form
+        fmt = _cli_format(output, form)
+        job = sandbox.Job(text, fmt.media_type if fmt in formats.RESULTS else None,
+                          fmt.media_type if fmt in formats.GRAPHS else None, max_rows=sys.maxsize, bindings=bindings,
+                          prefixes=PREFIXES)
+        answer = sandbox.answer(store.oxigraph, job)  # the local user's own query: no time limit
+        if answer.error:
+            raise PublisherError(answer.message or f"a {form} query has no {fmt.label} form")
+    except PublisherError as error:
+        _fail(error)
+    text = answer.body.decode()
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+def _cli_format(name: str | None, form: str | None):
+    graphs = form in ("CONSTRUCT", "DESCRIBE")
+    offered = formats.GRAPHS if graphs else formats.RESULTS
+    fmt = formats.by_name(offered, name or ("ttl" if graphs else "tsv"))
+    if fmt is None:
+        raise PublisherError(f"--format {name}: a {form} query is written as "
+                             f"{', '.join(f.name for f in offered)}")
+    return fmt
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=0, type=int,
+              help="Serve with gunicorn and this many worker processes (production); 0: the development server.")
 @click.pass_context
-def serve(ctx, host, port):
-    """Serve the last build on http://HOST:PORT (the development server)."""
+def serve(ctx, host, port, workers):
+    """Serve the last build on http://HOST:PORT."""
+    from publisher import queries
     from publisher.app import create_app
-    app = create_app(ctx.obj)
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    settings = _settings(ctx)
+    try:
+        queries.load(settings["queries_dir"])  # bad front matter stops the server here, with file and line
+        if workers > 0:
+            from publisher.production import serve as production
+            production(ctx.obj, host, port, workers, settings)
+            return
+        app = create_app(ctx.obj)
+    except PublisherError as error:
+        _fail(error)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

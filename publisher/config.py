@@ -31,10 +31,18 @@ SETTINGS = (
     Setting("shapes_dir", "shapes", "Folder of the SHACL shapes (Turtle)."),
     Setting("build_dir", "var", "Where builds are written; `current` in it points to the build in use."),
     Setting("keep_builds", 3, "How many complete builds to keep, the one in use included."),
+    Setting("queries_dir", "queries", "Folder of the canned queries (`{name}.rq` with a `#+` front matter)."),
+    Setting("query_timeout", 10.0,
+            "Seconds a query may run; past it the process running it is killed and the client gets a 503."),
+    Setting("max_rows", 10000, "Most result rows (or triples) a query returns; a truncated answer says so."),
+    Setting("max_query_size", 65536, "Longest query accepted, in bytes (413 past it)."),
+    Setting("query_workers", 2, "Processes per server process that run queries, each started when first needed."),
+    Setting("service_allow", "",
+            "Hosts (comma-separated) that SERVICE may call; empty: federated queries are refused."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
-_PATHS = {"ontology_dir", "graph_dir", "shapes_dir", "build_dir"}
+_PATHS = {"ontology_dir", "graph_dir", "shapes_dir", "build_dir", "queries_dir"}
 
 
 def load(overrides=None, environ=None) -> dict:
@@ -49,7 +57,8 @@ def load(overrides=None, environ=None) -> dict:
             raise KeyError(f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}")
         if value is not None:
             values[name] = value
-    values["keep_builds"] = int(values["keep_builds"])
+    for setting in SETTINGS:  # environment variables are text; each setting keeps its default's type
+        values[setting.name] = type(setting.default)(values[setting.name])
     if not str(values["base"]).endswith("/"):
         values["base"] = str(values["base"]) + "/"
     for name in _PATHS:

@@ -38,3 +38,62 @@ class LinkError(PublisherError):
     def __init__(self, message: str, candidates=()):
         self.candidates = tuple(candidates)
         super().__init__(message)
+
+
+class HTTPProblem(PublisherError):
+    """An error a web client caused or must know about, with its HTTP status.
+
+    ``limit`` names the setting a refusal enforces, so that the client knows which limit it hit.
+    """
+
+    status = 500
+    title = "Internal server error"
+
+    def __init__(self, detail: str, limit: str | None = None, headers=None):
+        self.detail, self.limit, self.headers = detail, limit, dict(headers or {})
+        super().__init__(detail)
+
+
+class BadRequest(HTTPProblem):
+    status, title = 400, "Bad request"
+
+
+class MalformedQuery(BadRequest):
+    title = "Malformed query"
+
+
+class Forbidden(HTTPProblem):
+    status, title = 403, "Forbidden"
+
+
+class NotFound(HTTPProblem):
+    status, title = 404, "Not found"
+
+
+class MethodNotAllowed(HTTPProblem):
+    status, title = 405, "Method not allowed"
+
+
+class NotAcceptable(HTTPProblem):
+    """None of the offered representations matches what the client accepts; says what is offered."""
+
+    status, title = 406, "Not acceptable"
+
+    def __init__(self, offered, reason: str):
+        self.offered = tuple(offered)
+        listed = ", ".join(f"{fmt.media_type} (format={fmt.name})" for fmt in self.offered)
+        super().__init__(f"{reason}. Offered: {listed}.")
+
+
+class PayloadTooLarge(HTTPProblem):
+    status, title = 413, "Payload too large"
+
+
+class UnsupportedMediaType(HTTPProblem):
+    status, title = 415, "Unsupported media type"
+
+
+class Unavailable(HTTPProblem):
+    """The store cannot answer now: no build yet, every query process busy, or a query stopped at its limit."""
+
+    status, title = 503, "Service unavailable"

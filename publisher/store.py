@@ -1,27 +1,90 @@
-"""The store a server reads: the embedded pyoxigraph store of the build in use, opened read-only."""
+"""The store a server reads: the embedded pyoxigraph store of the build in use, opened read-only.
+
+Queries the publisher writes itself (pages, counts) run in this process; queries from clients run in the sandbox,
+where a time limit can stop them. ``Holder`` follows the ``current`` link, so a new build is served as soon as it
+is published, without a restart.
+"""
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import build
+from publisher import build, sandbox, sparql
+from publisher.errors import BadRequest, Forbidden, MalformedQuery, Unavailable
 
 
 class Store:
     """A read-only view of one build."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, workers: int = 2):
         self.folder = folder
         self.manifest = json.loads((folder / build.MANIFEST).read_text())
         self.oxigraph = ox.Store.read_only(str(folder / build.STORE))
+        self.sandbox = sandbox.Sandbox(str(folder / build.STORE), workers)
 
     def query(self, sparql: str, **bindings):
-        """Run a query with ``bindings`` substituted for variables (never pasted into the text)."""
+        """Run a trusted query with ``bindings`` substituted for variables (never pasted into the text)."""
         return self.oxigraph.query(sparql, substitutions={ox.Variable(k): v for k, v in bindings.items()})
+
+    def run(self, job: sandbox.Job, timeout: float) -> sandbox.Answer:
+        """Run a client's query in the sandbox, stopped after ``timeout`` seconds.
+
+        An answer whose format the client does not accept comes back with ``error == "format"``.
+
+        :raises HTTPProblem: 400 for a query that does not parse or fails, 403 for an update, 503 at the limit.
+        """
+        answer = self.sandbox.run(job, timeout)
+        if answer.error == "syntax":
+            if sparql.outline(job.query).updates:
+                raise Forbidden("this endpoint is read-only: SPARQL Update is not accepted, not even inside a "
+                                f"query ({answer.message})", limit="read-only")
+            raise MalformedQuery(f"the query does not parse: {answer.message}")
+        if answer.error == "evaluation":
+            raise BadRequest(f"the query failed while running: {answer.message}")
+        if answer.error == "store":
+            raise Unavailable(f"the store could not answer: {answer.message}")
+        return answer
+
+    def close(self) -> None:
+        self.sandbox.close()
+
+
+class Holder:
+    """The store of the build in use, reopened when ``current`` points to another build."""
+
+    def __init__(self, settings: dict):
+        self.link = Path(settings["build_dir"]) / "current"
+        self.workers = settings["query_workers"]
+        self._lock = threading.Lock()
+        self._target, self._store = None, None
+        self.get()
+
+    def get(self) -> Store | None:
+        """Return the store of the build in use, or None before the first build."""
+        try:
+            target = os.readlink(self.link)
+        except OSError:
+            return self._store  # no build yet, or the link is being swapped: keep what is served
+        with self._lock:
+            if target != self._target:
+                old, self._store = self._store, Store(self.link.parent / target, self.workers)
+                self._target = target
+                if old:
+                    old.close()
+            return self._store
+
+    def require(self) -> Store:
+        """Return the store, or raise a 503 that says how to make the first build."""
+        store = self.get()
+        if store is None:
+            raise Unavailable("there is no build to serve yet: run `samenleven build`")
+        return store
 
 
 def open_current(settings: dict) -> Store | None:
     """Open the build in use, or return None before the first build."""
     folder = build.current(settings)
-    return Store(folder) if folder else None
+    return Store(folder, settings["query_workers"]) if folder else None

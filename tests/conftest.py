@@ -1,6 +1,12 @@
 """Shared fixtures: the project's settings, and one real build of the real graph for the whole session."""
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -32,3 +38,46 @@ def graph_copy(tmp_path):
     target = tmp_path / "graph"
     shutil.copytree(PROJECT / "graph", target)
     return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(build_dir, *options, **settings) -> tuple[subprocess.Popen, str]:
+    """Start `samenleven serve` on a free port of 127.0.0.1, with settings as SAMENLEVEN_* variables."""
+    port = free_port()
+    env = dict(os.environ, **{f"SAMENLEVEN_{k.upper()}": str(v) for k, v in settings.items()})
+    process = subprocess.Popen([sys.executable, "-m", "publisher", "--build-dir", str(build_dir), "serve",
+                                "--port", str(port), *options], cwd=PROJECT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped: {process.stderr.read().decode()}")
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            return process, url
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not answer within 20 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """The real server on 127.0.0.1 serving the session's build (query limit 3 s); yield (url, manifest)."""
+    settings, manifest = built
+    process, url = start_server(settings["build_dir"], query_timeout=3)
+    yield url, manifest
+    stop_server(process)

@@ -1,41 +1,11 @@
 """`samenleven serve` serves the last build on 127.0.0.1, talked to over real HTTP."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 import rdflib
 
 from conftest import PROJECT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(built):
-    settings, manifest = built
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "publisher", "--build-dir", str(settings["build_dir"]),
-                                "serve", "--port", str(port)], cwd=PROJECT, env=dict(os.environ),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url, manifest
-    process.terminate()
-    process.wait(10)
 
 
 def test_home_page_shows_the_build_and_its_counts(server):
@@ -62,3 +32,36 @@ def test_the_ontology_is_published_at_ns_from_the_build_in_use(server):
     # The ontology document alone, as built: not the whole graph.
     source = rdflib.Graph().parse(PROJECT / "ontology" / "samenleven.ttl", format="turtle")
     assert len(graph) == len(source)
+
+
+def test_a_new_build_is_served_without_a_restart_and_a_failed_one_changes_nothing(graph_copy, tmp_path):
+    import json
+    import urllib.parse
+
+    from conftest import start_server, stop_server
+    from publisher import build, config
+    from publisher.errors import NotConforming
+
+    settings = config.load({"build_dir": tmp_path / "var", "graph_dir": graph_copy})
+    build.build(settings)
+    query = ("SELECT ?title WHERE { <https://w3id.org/samenleven/id/praktijk/sociale-cohesie> "
+             "<http://purl.org/dc/terms/title> ?title FILTER(LANG(?title) = 'nl') }")
+
+    def title(url):
+        with urllib.request.urlopen(f"{url}/sparql?" + urllib.parse.urlencode({"query": query})) as response:
+            return json.load(response)["results"]["bindings"][0]["title"]["value"]
+
+    process, url = start_server(settings["build_dir"])
+    try:
+        assert title(url) == "Sociale cohesie"
+        practice = graph_copy / "praktijk-sociale-cohesie.ttl"
+        text = practice.read_text()
+        practice.write_text(text.replace('"Sociale cohesie"@nl', '"Sociale cohesie (herzien)"@nl', 1))
+        build.build(settings)
+        assert title(url) == "Sociale cohesie (herzien)"
+        practice.write_text(practice.read_text().replace('"Sociale cohesie (herzien)"@nl', '"x"@fr', 1))
+        with pytest.raises(NotConforming):  # the practice lost its Dutch title
+            build.build(settings)
+        assert title(url) == "Sociale cohesie (herzien)"
+    finally:
+        stop_server(process)

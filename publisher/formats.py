@@ -1,0 +1,97 @@
+"""The representations the server offers, in order of preference, and the one `negotiate()` that picks one.
+
+Two tables, one for query results (SELECT, ASK) and one for graphs (CONSTRUCT, DESCRIBE, resource descriptions,
+the service description), each built on the formats pyoxigraph reads and writes. HTML is offered last, so that
+``*/*`` (curl, most libraries) gets data and only a client that names ``text/html`` gets a page.
+"""
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from publisher.errors import NotAcceptable
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation: its short name (the ``format`` parameter and file suffix), media type and writer."""
+
+    name: str
+    media_type: str
+    oxigraph: ox.QueryResultsFormat | ox.RdfFormat | None
+    aliases: tuple[str, ...] = ()  # other names and media types that select it
+    label: str = ""
+
+    @property
+    def iri(self) -> str:
+        """The format's IRI in the W3C registry https://www.w3.org/ns/formats/."""
+        return _IRI_FIXES.get(self.name) or self.oxigraph.iri
+
+    @property
+    def content_type(self) -> str:
+        return self.media_type + ("; charset=utf-8" if self.media_type.startswith("text/") else "")
+
+
+# pyoxigraph 0.5 names JSON-LD by the registry's newer "data/" IRI; SPARQL service descriptions use this one.
+_IRI_FIXES = {"jsonld": "http://www.w3.org/ns/formats/JSON-LD"}
+
+RESULTS = (
+    Format("json", "application/sparql-results+json", ox.QueryResultsFormat.JSON,
+           ("application/json", "srj"), "SPARQL JSON"),
+    Format("xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML,
+           ("application/xml", "text/xml", "srx"), "SPARQL XML"),
+    Format("csv", "text/csv", ox.QueryResultsFormat.CSV, (), "CSV"),
+    Format("tsv", "text/tab-separated-values", ox.QueryResultsFormat.TSV, (), "TSV"),
+)
+GRAPHS = (
+    Format("ttl", "text/turtle", ox.RdfFormat.TURTLE, ("turtle", "application/x-turtle", "application/turtle"),
+           "Turtle"),
+    Format("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, ("ntriples", "n-triples", "text/plain"),
+           "N-Triples"),
+    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD,
+           ("json-ld", "json", "application/json", "application/x-json+ld"), "JSON-LD"),
+    Format("rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML, ("rdfxml", "rdf+xml", "xml", "application/xml"),
+           "RDF/XML"),
+    Format("n3", "text/n3", ox.RdfFormat.N3, ("text/rdf+n3", "application/n3"), "N3"),
+)
+HTML = Format("html", "text/html", None, ("application/xhtml+xml",), "HTML")
+
+
+def by_name(offered, name: str) -> Format | None:
+    """Return the offered format a ``format`` value or suffix names (case-insensitive), or None.
+
+    >>> by_name(GRAPHS, "json").name, by_name(RESULTS, "JSON").name, by_name(RESULTS, "ttl")
+    ('jsonld', 'json', None)
+    """
+    name = name.strip().lower()
+    for fmt in offered:
+        if name == fmt.name or name == fmt.media_type or name in fmt.aliases:
+            return fmt
+    return None
+
+
+def negotiate(offered, request, name: str | None = None) -> Format:
+    """Pick the representation: ``name`` (a suffix), else the ``format`` (or ``output``) parameter, else ``Accept``.
+
+    A suffix that names nothing offered is refused. A ``format`` value that names nothing offered falls back to
+    ``Accept``: SPARQLWrapper, for one, sends several values (``format=rdf+xml&format=application/rdf+xml``) and
+    the same ones whatever the query's form.
+
+    :raises NotAcceptable: when nothing offered matches, listing what is offered.
+    """
+    if name:
+        chosen = by_name(offered, name)
+        if chosen is None:
+            raise NotAcceptable(offered, f"{name} is not offered here")
+        return chosen
+    values = request.values.getlist("format") + request.values.getlist("output")
+    for value in (part for value in values for part in value.split(",")):
+        chosen = by_name(offered, value)
+        if chosen:
+            return chosen
+    types = [fmt.media_type for fmt in offered] + [alias for fmt in offered for alias in fmt.aliases if "/" in alias]
+    best = request.accept_mimetypes.best_match(types) if request.accept_mimetypes else types[0]
+    if best is None:
+        asked = f"format={values[0]} nor " if values else ""
+        raise NotAcceptable(offered, f"nothing offered matches {asked}Accept: {request.headers.get('Accept')}")
+    return next(fmt for fmt in offered if best == fmt.media_type or best in fmt.aliases)

@@ -1,0 +1,93 @@
+"""Read a SPARQL 1.1 Protocol query operation from an HTTP request, refusing what a read-only endpoint must.
+
+The three ways to send a query (SPARQL 1.1 Protocol, 2.1): GET with ``query``, POST with a form body, POST with
+an ``application/sparql-query`` body; the dataset in ``default-graph-uri`` and ``named-graph-uri``. Updates are
+refused whatever way they come. The ``format``, ``output`` and ``results`` parameters that SPARQLWrapper and
+others add are format choices, not errors.
+"""
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from publisher import sparql
+from publisher.errors import (BadRequest, Forbidden, MalformedQuery, MethodNotAllowed, PayloadTooLarge,
+                              UnsupportedMediaType)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass
+class Operation:
+    """A query and its dataset (None: the endpoint's default dataset)."""
+
+    query: str | None
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+
+
+def read(request, max_size: int) -> Operation:
+    """Return the request's query operation; its query is None when the request asks for no query.
+
+    :raises HTTPProblem: 405, 413, 415, 400 for a malformed request, 403 for an update.
+    """
+    if request.method not in ("GET", "POST"):
+        raise MethodNotAllowed(f"{request.method} is not a SPARQL query operation; use GET or POST",
+                               headers={"Allow": "GET, POST, OPTIONS"})
+    if request.content_length and request.content_length > max_size * 3:  # room for form encoding
+        raise _too_large(request.content_length, max_size)
+    if request.method == "GET":
+        parameters = request.args
+        _refuse_update(parameters.getlist("update"))
+        queries = parameters.getlist("query")
+    else:
+        kind = request.mimetype
+        if kind == UPDATE:
+            raise Forbidden("this endpoint is read-only: SPARQL Update is not accepted", limit="read-only")
+        if kind == FORM:
+            parameters = request.form
+            _refuse_update(parameters.getlist("update") + request.args.getlist("update"))
+            queries = parameters.getlist("query") + request.args.getlist("query")
+        elif kind == QUERY:
+            parameters = request.args
+            _refuse_update(parameters.getlist("update"))
+            if "query" in parameters:
+                raise BadRequest("a query sent as application/sparql-query must not also be in a query parameter")
+            queries = [request.get_data(as_text=True)]
+        else:
+            raise UnsupportedMediaType(f"a POST body must be {FORM} or {QUERY}, not {kind or 'missing'}")
+    if len(queries) > 1:
+        raise BadRequest(f"the request carries {len(queries)} query parameters; send exactly one")
+    query = queries[0] if queries else None
+    if query is not None and len(query.encode()) > max_size:
+        raise _too_large(len(query.encode()), max_size)
+    if query is not None and not query.strip():
+        raise MalformedQuery("the query is empty")
+    defaults, named = parameters.getlist("default-graph-uri"), parameters.getlist("named-graph-uri")
+    if not (defaults or named):
+        return Operation(query)
+    return Operation(query, [_iri(g, "default-graph-uri") for g in defaults],
+                     [_iri(g, "named-graph-uri") for g in named])
+
+
+def _refuse_update(updates: list[str]) -> None:
+    if not updates:
+        return
+    outline = sparql.outline(updates[0])
+    if outline.form and not outline.updates:
+        raise BadRequest(f"the update parameter holds a {outline.form} query; send it as the query parameter")
+    raise Forbidden("this endpoint is read-only: SPARQL Update is not accepted", limit="read-only")
+
+
+def _iri(value: str, parameter: str) -> str:
+    try:
+        return ox.NamedNode(value).value
+    except ValueError as error:
+        raise BadRequest(f"{parameter}={value!r} is not an absolute IRI ({error})") from None
+
+
+def _too_large(size: int, max_size: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"the query is {size} bytes long; this endpoint accepts at most {max_size}",
+                           limit="max_query_size")

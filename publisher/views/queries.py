@@ -1,0 +1,73 @@
+"""``/queries``: the canned queries as a list, as pages with a form, and as small APIs by suffix."""
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from publisher import formats, queries
+from publisher.errors import HTTPProblem, NotFound
+from publisher.formats import GRAPHS, HTML, RESULTS, Format
+from publisher.views import get_store, settings
+from publisher.views.sparql import execute, respond, table
+
+blueprint = Blueprint("queries", __name__)
+LISTING = (Format("json", "application/json", None, (), "JSON"), HTML)
+
+
+@blueprint.get("/queries")
+@blueprint.get("/queries.<suffix>")
+def listing(suffix=None):
+    canned = _all()
+    fmt = formats.negotiate(LISTING, request, suffix)
+    if fmt is HTML:
+        return render_template("queries.html", canned=canned), {"Vary": "Accept"}
+    return current_app.json.response([_summary(query) for query in canned.values()]), {"Vary": "Accept"}
+
+
+@blueprint.get("/queries/<name>")
+@blueprint.get("/queries/<name>.<suffix>")
+def run(name, suffix=None):
+    query = _all().get(name)
+    if query is None:
+        raise NotFound(f"there is no canned query {name!r}; see /queries")
+    fmt = formats.negotiate(_offered(query), request, suffix)
+    store = get_store()
+    if fmt is HTML:
+        return _page(query, store)
+    bindings = queries.bind(query, request.args, store, settings()["base"])
+    return respond(execute(query.text, fmt, bindings), fmt)
+
+
+def _page(query: queries.Canned, store):
+    values = {p.name: request.args.get(p.name, p.default or "") for p in query.parameters}
+    choices = {p.name: queries.allowed(p, store, settings()["base"]) for p in query.parameters}
+    answer, problem, status = None, None, 200
+    missing = [p for p in query.parameters if p.required and not values[p.name]]
+    try:
+        if not missing:  # a first visit shows the form until every required value is filled in
+            answer = table(execute(query.text, HTML, queries.bind(query, request.args, store, settings()["base"])))
+    except HTTPProblem as error:
+        problem, status = error, error.status
+    downloads = [(fmt, url_for("queries.run", name=query.name, suffix=fmt.name, **values))
+                 for fmt in _offered(query)[:-1]]
+    return render_template("query.html", query=query, values=values, choices=choices, answer=answer,
+                           problem=problem, downloads=downloads), status, {"Vary": "Accept"}
+
+
+def _offered(query: queries.Canned) -> tuple:
+    return (GRAPHS if query.form in ("CONSTRUCT", "DESCRIBE") else RESULTS) + (HTML,)
+
+
+def _all() -> dict:
+    return current_app.extensions["samenleven.queries"]
+
+
+def _summary(query: queries.Canned) -> dict:
+    page = url_for("queries.run", name=query.name, _external=True)
+    return {
+        "name": query.name, "title": query.title, "description": query.description, "tags": query.tags,
+        "form": query.form, "url": page,
+        "api": {fmt.name: f"{page}.{fmt.name}" for fmt in _offered(query)[:-1]},
+        "parameters": [{"name": p.name, "type": p.type, "default": p.default, "required": p.required,
+                        "pattern": p.pattern, "values": p.values, "scheme": p.scheme, "description": p.description}
+                       for p in query.parameters],
+        "query": query.text,
+    }

@@ -1,0 +1,127 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description, and the query page for browsers."""
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+
+from publisher import formats, protocol, service, sparql
+from publisher.errors import Forbidden, HTTPProblem, NotAcceptable
+from publisher.formats import GRAPHS, HTML, RESULTS
+from publisher.sandbox import Job
+from publisher.views import get_store, settings
+from publisher.vocab import PREFIXES
+
+blueprint = Blueprint("sparql", __name__)
+
+EXAMPLE = """PREFIX sl: <https://w3id.org/samenleven/ns#>
+PREFIX dct: <http://purl.org/dc/terms/>
+
+# Every practice and the number of initiatives that apply it
+SELECT ?practice ?title (COUNT(?initiative) AS ?initiatives) WHERE {
+  ?practice a sl:Practice ; dct:title ?title .
+  FILTER(LANG(?title) = "nl")
+  OPTIONAL { ?initiative sl:appliesPractice ?practice }
+}
+GROUP BY ?practice ?title
+ORDER BY DESC(?initiatives)
+"""
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+def endpoint():
+    operation = protocol.read(request, settings()["max_query_size"])
+    if operation.query is None:
+        return describe()
+    outline = sparql.outline(operation.query)
+    refuse_services(outline)
+    fmt = formats.negotiate(offered(outline.form), request)
+    if fmt is HTML:
+        return page(operation.query, lambda: execute(operation.query, fmt, operation=operation))
+    return respond(execute(operation.query, fmt, operation=operation), fmt)
+
+
+def describe():
+    """The service description in RDF, or the query page for a browser."""
+    fmt = formats.negotiate(GRAPHS + (HTML,), request)
+    if fmt is HTML:
+        return page(EXAMPLE, None)
+    root = request.url_root
+    graph = service.description(root + "sparql", root, get_store().manifest,
+                                current_app.extensions["samenleven.queries"], bool(allowed_hosts()))
+    graph.sort(key=lambda t: str(t.subject))  # stable: one block per subject, in the order written
+    body = ox.serialize(graph, format=fmt.oxigraph, prefixes=service.PREFIXES)
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def offered(form: str | None) -> tuple:
+    """The formats a query of this form can be answered in; all of them while the form is unknown."""
+    if form in ("SELECT", "ASK"):
+        return RESULTS + (HTML,)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPHS + (HTML,)
+    return RESULTS + GRAPHS + (HTML,)
+
+
+def allowed_hosts() -> set[str]:
+    return {host.strip() for host in settings()["service_allow"].split(",") if host.strip()}
+
+
+def refuse_services(outline: sparql.Outline) -> None:
+    """Refuse a query that would make the server call a host not in the ``service_allow`` setting."""
+    refused = outline.refused_services(allowed_hosts())
+    if refused:
+        raise Forbidden(f"SERVICE calls to {', '.join(refused)} are not allowed: this endpoint calls only the hosts "
+                        f"in its service_allow setting ({', '.join(sorted(allowed_hosts())) or 'none'})",
+                        limit="service_allow")
+
+
+def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
+    """Run a client's query in the sandbox and return its serialized answer (SPARQL JSON or N-Triples for HTML)."""
+    s = settings()
+    job = Job(text, results_format=formats.RESULTS[0].media_type if fmt is HTML else _media_type(fmt, RESULTS),
+              graph_format=ox.RdfFormat.N_TRIPLES.media_type if fmt is HTML else _media_type(fmt, GRAPHS),
+              max_rows=s["max_rows"], bindings=bindings or {}, prefixes=PREFIXES,
+              default_graphs=operation.default_graphs if operation else None,
+              named_graphs=operation.named_graphs if operation else None)
+    answer = get_store().run(job, s["query_timeout"])
+    if answer.error == "format":
+        kinds = RESULTS if answer.form in ("select", "ask") else GRAPHS
+        raise NotAcceptable(kinds, f"a {answer.form.upper()} query has no {fmt.label} form")
+    return answer
+
+
+def respond(answer, fmt: formats.Format) -> Response:
+    """The HTTP response for an answer: its media type, ``Vary``, and the truncation header when it was cut."""
+    response = Response(answer.body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+    if answer.truncated:
+        response.headers["Results-Truncated"] = f"max_rows={settings()['max_rows']}"
+    return response
+
+
+def page(query: str, run):
+    """The query page: the form, and the results (or the error) of ``run`` when there is one."""
+    answer, problem, status = None, None, 200
+    if run is not None:
+        try:
+            answer = table(run())
+        except HTTPProblem as error:
+            problem, status = error, error.status
+    canned = current_app.extensions["samenleven.queries"]
+    return render_template("sparql.html", query=query, answer=answer, problem=problem, canned=canned,
+                           downloads=offered(sparql.outline(query).form)[:-1]), status, {"Vary": "Accept"}
+
+
+def table(answer) -> dict:
+    """Turn an answer serialized for HTML into columns and rows of terms."""
+    if answer.form == "graph":
+        rows = [(t.subject, t.predicate, t.object) for t in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)]
+        return {"columns": ["subject", "predicate", "object"], "rows": rows, "truncated": answer.truncated}
+    result = ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return {"boolean": bool(result), "columns": [], "rows": []}
+    columns = [v.value for v in result.variables]
+    return {"columns": columns, "rows": [tuple(row[c] for c in columns) for row in result],
+            "truncated": answer.truncated}
+
+
+def _media_type(fmt: formats.Format, kind: tuple) -> str | None:
+    return fmt.media_type if fmt in kind else None
