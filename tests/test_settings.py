@@ -1,4 +1,4 @@
-"""Settings: the README's table is the one the code derives, and the layers override in order."""
+"""The README carries the tables the code derives (settings, canned queries); the settings layers override in order."""
 
 from conftest import PROJECT
 from publisher import config
@@ -14,3 +14,8 @@ def test_environment_overrides_defaults_and_given_values_override_both():
     assert config.load(environ=environ)["keep_builds"] == 5
     assert config.load({"base": "http://example.org/b"}, environ=environ)["base"] == "http://example.org/b/"
     assert config.load(environ={})["base"] == "https://w3id.org/samenleven/"
+
+
+def test_the_readme_carries_the_table_of_canned_queries():
+    from publisher import queries
+    assert queries.markdown_table(queries.load(PROJECT / "queries")) in (PROJECT / "README.md").read_text()
