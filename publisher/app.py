@@ -2,17 +2,18 @@
 
 from flask import Flask
 
-from publisher import config, queries, views
+from publisher import config as settings_table
+from publisher import queries, views
 from publisher import store as stores
 
 
-def create_app(overrides=None) -> Flask:
-    """Create the app: settings from defaults, then ``SAMENLEVEN_*`` variables, then ``overrides``.
+def create_app(config=None) -> Flask:
+    """Create the app: settings from defaults, then ``SAMENLEVEN_*`` variables, then the mapping ``config``.
 
     :raises InputError: a canned query with bad front matter (the server does not start).
     """
     app = Flask(__name__)
-    settings = config.load(overrides)
+    settings = settings_table.load(config)
     app.config["SAMENLEVEN"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings["max_query_size"] * 3 + 4096  # room for form encoding
     app.json.ensure_ascii = False

@@ -19,3 +19,15 @@ def test_environment_overrides_defaults_and_given_values_override_both():
 def test_the_readme_carries_the_table_of_canned_queries():
     from publisher import queries
     assert queries.markdown_table(queries.load(PROJECT / "queries")) in (PROJECT / "README.md").read_text()
+
+
+def test_create_app_takes_settings_from_the_mapping_it_is_given(built):
+    from publisher.app import create_app
+    settings, _ = built
+    app = create_app({"build_dir": settings["build_dir"], "max_rows": 5})
+    try:
+        response = app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert response.status_code == 200 and response.headers["Results-Truncated"] == "max_rows=5"
+        assert len(response.get_json()["results"]["bindings"]) == 5
+    finally:
+        app.extensions["samenleven.store"].get().close()
