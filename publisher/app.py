@@ -1,6 +1,7 @@
 """The web application factory: settings in layers, the store of the build in use, the views."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from publisher import config as settings_table
 from publisher import queries, views
@@ -20,4 +21,7 @@ def create_app(config=None) -> Flask:
     app.extensions["samenleven.store"] = stores.Holder(settings)
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
     views.register(app)
+    if settings["proxy_hops"]:
+        hops = settings["proxy_hops"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     return app

@@ -37,6 +37,9 @@ SETTINGS = (
     Setting("max_rows", 10000, "Most result rows (or triples) a query returns; a truncated answer says so."),
     Setting("max_query_size", 65536, "Longest query accepted, in bytes (413 past it)."),
     Setting("query_workers", 2, "Processes per server process that run queries, each started when first needed."),
+    Setting("proxy_hops", 0,
+            "Reverse proxies in front of the server whose X-Forwarded-Proto/-Host/-Prefix headers are trusted, so "
+            "that links name the public address; 0 when clients reach the server directly."),
     Setting("service_allow", "",
             "Hosts (comma-separated) that SERVICE may call; empty: federated queries are refused."),
 )

@@ -458,3 +458,26 @@ def test_service_reaches_a_host_in_the_allow_list(server, built):
     finally:
         stop_server(process)
     assert get(url, query)[0] == 403
+
+
+def test_behind_a_trusted_reverse_proxy_the_service_description_names_the_public_address(built):
+    settings, _ = built
+    process, url = start_server(settings["build_dir"], proxy_hops=1)
+    forwarded = {"Accept": "application/n-triples", "X-Forwarded-Proto": "https",
+                 "X-Forwarded-Host": "data.example.org", "X-Forwarded-Prefix": "/samenleven"}
+    try:
+        _, _, body = http(f"{url}/sparql", headers=forwarded)
+        graph = rdflib.Graph().parse(data=body, format="nt")
+        endpoint = rdflib.URIRef("https://data.example.org/samenleven/sparql")
+        sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+        assert (endpoint, sd.endpoint, endpoint) in graph
+    finally:
+        stop_server(process)
+
+
+def test_by_default_forwarded_headers_are_not_trusted(server):
+    """A client that reaches the server directly cannot make it name another host."""
+    url, _ = server
+    _, _, body = http(f"{url}/sparql", headers={"Accept": "application/n-triples",
+                                                "X-Forwarded-Host": "evil.example"})
+    assert b"evil.example" not in body and f"<{url}/sparql>".encode() in body
