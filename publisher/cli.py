@@ -145,8 +145,7 @@ def query(ctx, name, path, params, output):
             text, bindings = canned[name].text, queries.bind(canned[name], given, store, settings["base"])
         form = sparql.outline(text).form
         fmt = _cli_format(output, form)
-        job = sandbox.Job(text, fmt.media_type if fmt in formats.RESULTS else None,
-                          fmt.media_type if fmt in formats.GRAPHS else None, max_rows=sys.maxsize, bindings=bindings,
+        job = sandbox.Job(text, *formats.media_types(fmt), max_rows=sys.maxsize, bindings=bindings,
                           prefixes=PREFIXES)
         answer = sandbox.answer(store.oxigraph, job)  # the local user's own query: no time limit
         if answer.error:
@@ -158,9 +157,8 @@ def query(ctx, name, path, params, output):
 
 
 def _cli_format(name: str | None, form: str | None):
-    graphs = form in ("CONSTRUCT", "DESCRIBE")
-    offered = formats.GRAPHS if graphs else formats.RESULTS
-    fmt = formats.by_name(offered, name or ("ttl" if graphs else "tsv"))
+    offered = formats.for_form(form)
+    fmt = formats.by_name(offered, name or ("ttl" if offered is formats.GRAPHS else "tsv"))
     if fmt is None:
         raise PublisherError(f"--format {name}: a {form} query is written as "
                              f"{', '.join(f.name for f in offered)}")
@@ -179,8 +177,8 @@ def serve(ctx, host, port, workers):
     from publisher.app import create_app
     settings = _settings(ctx)
     try:
-        queries.load(settings["queries_dir"])  # bad front matter stops the server here, with file and line
         if workers > 0:
+            queries.load(settings["queries_dir"])  # bad front matter stops gunicorn here, with file and line
             from publisher.production import serve as production
             production(ctx.obj, host, port, workers, settings)
             return

@@ -57,6 +57,32 @@ GRAPHS = (
 HTML = Format("html", "text/html", None, ("application/xhtml+xml",), "HTML")
 
 
+def for_form(form: str | None) -> tuple:
+    """The data formats a query of this form is answered in; all of them while its form is unknown.
+
+    >>> for_form("ASK") == RESULTS, for_form("DESCRIBE") == GRAPHS
+    (True, True)
+    """
+    if form in ("SELECT", "ASK"):
+        return RESULTS
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPHS
+    return RESULTS + GRAPHS
+
+
+def media_types(fmt: Format) -> tuple[str | None, str | None]:
+    """The media types (for results, for graphs) a query answered in ``fmt`` is serialized in.
+
+    HTML tables are made from SPARQL JSON or N-Triples.
+
+    >>> media_types(HTML)
+    ('application/sparql-results+json', 'application/n-triples')
+    """
+    if fmt is HTML:
+        return RESULTS[0].media_type, GRAPHS[1].media_type
+    return (fmt.media_type if fmt in RESULTS else None), (fmt.media_type if fmt in GRAPHS else None)
+
+
 def by_name(offered, name: str) -> Format | None:
     """Return the offered format a ``format`` value or suffix names (case-insensitive), or None.
 

@@ -202,8 +202,10 @@ def allowed(parameter: Parameter, store, base: str) -> dict | None:
     return {row["notation"].value: row["label"].value for row in store.query(SCHEME_NOTATIONS, scheme=scheme)}
 
 
-def bind(canned: Canned, given, store, base: str) -> dict:
+def bind(canned: Canned, given, store, base: str, choices: dict | None = None) -> dict:
     """Check the given values (a mapping of text) and return the bindings; unknown names are not parameters.
+
+    ``choices`` are the allowed values by parameter name, when the caller has read them already.
 
     :raises BadRequest: a missing required parameter or a value its parameter does not accept.
     """
@@ -215,7 +217,8 @@ def bind(canned: Canned, given, store, base: str) -> dict:
                 pattern = f" matching {parameter.pattern}" if parameter.pattern else ""
                 raise BadRequest(f"parameter {parameter.name} is required: a {parameter.accepts}{pattern}")
             continue
-        bindings[parameter.name] = parameter.term(str(raw), allowed(parameter, store, base))
+        values = choices[parameter.name] if choices is not None else allowed(parameter, store, base)
+        bindings[parameter.name] = parameter.term(str(raw), values)
     return bindings
 
 

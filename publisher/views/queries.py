@@ -4,9 +4,9 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from publisher import formats, queries
 from publisher.errors import HTTPProblem, NotFound
-from publisher.formats import GRAPHS, HTML, RESULTS, Format
+from publisher.formats import HTML, Format
 from publisher.views import get_store, settings
-from publisher.views.sparql import execute, respond, table
+from publisher.views.sparql import execute, offered, respond, table
 
 blueprint = Blueprint("queries", __name__)
 LISTING = (Format("json", "application/json", None, (), "JSON"), HTML)
@@ -43,7 +43,8 @@ def _page(query: queries.Canned, store):
     missing = [p for p in query.parameters if p.required and not values[p.name]]
     try:
         if not missing:  # a first visit shows the form until every required value is filled in
-            answer = table(execute(query.text, HTML, queries.bind(query, request.args, store, settings()["base"])))
+            bindings = queries.bind(query, request.args, store, settings()["base"], choices)
+            answer = table(execute(query.text, HTML, bindings))
     except HTTPProblem as error:
         problem, status = error, error.status
     downloads = [(fmt, url_for("queries.run", name=query.name, suffix=fmt.name, **values))
@@ -53,7 +54,7 @@ def _page(query: queries.Canned, store):
 
 
 def _offered(query: queries.Canned) -> tuple:
-    return (GRAPHS if query.form in ("CONSTRUCT", "DESCRIBE") else RESULTS) + (HTML,)
+    return offered(query.form)
 
 
 def _all() -> dict:

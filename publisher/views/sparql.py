@@ -53,12 +53,8 @@ def describe():
 
 
 def offered(form: str | None) -> tuple:
-    """The formats a query of this form can be answered in; all of them while the form is unknown."""
-    if form in ("SELECT", "ASK"):
-        return RESULTS + (HTML,)
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return GRAPHS + (HTML,)
-    return RESULTS + GRAPHS + (HTML,)
+    """The representations of an answer to a query of this form: its data formats, then the page."""
+    return formats.for_form(form) + (HTML,)
 
 
 def allowed_hosts() -> set[str]:
@@ -67,19 +63,18 @@ def allowed_hosts() -> set[str]:
 
 def refuse_services(outline: sparql.Outline) -> None:
     """Refuse a query that would make the server call a host not in the ``service_allow`` setting."""
-    refused = outline.refused_services(allowed_hosts())
+    hosts = allowed_hosts()
+    refused = outline.refused_services(hosts)
     if refused:
         raise Forbidden(f"SERVICE calls to {', '.join(refused)} are not allowed: this endpoint calls only the hosts "
-                        f"in its service_allow setting ({', '.join(sorted(allowed_hosts())) or 'none'})",
+                        f"in its service_allow setting ({', '.join(sorted(hosts)) or 'none'})",
                         limit="service_allow")
 
 
 def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
     """Run a client's query in the sandbox and return its serialized answer (SPARQL JSON or N-Triples for HTML)."""
     s = settings()
-    job = Job(text, results_format=formats.RESULTS[0].media_type if fmt is HTML else _media_type(fmt, RESULTS),
-              graph_format=ox.RdfFormat.N_TRIPLES.media_type if fmt is HTML else _media_type(fmt, GRAPHS),
-              max_rows=s["max_rows"], bindings=bindings or {}, prefixes=PREFIXES,
+    job = Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {}, prefixes=PREFIXES,
               default_graphs=operation.default_graphs if operation else None,
               named_graphs=operation.named_graphs if operation else None)
     answer = get_store().run(job, s["query_timeout"])
@@ -122,6 +117,3 @@ def table(answer) -> dict:
     return {"columns": columns, "rows": [tuple(row[c] for c in columns) for row in result],
             "truncated": answer.truncated}
 
-
-def _media_type(fmt: formats.Format, kind: tuple) -> str | None:
-    return fmt.media_type if fmt in kind else None
