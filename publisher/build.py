@@ -25,6 +25,7 @@ from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
 STORE, TURTLE, NTRIPLES, MANIFEST = "store", "graph.ttl", "graph.nt.gz", "build.json"
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``ontology.ttl``
 ONTOLOGY = "ontology.ttl"
+SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
 
 # What the end-of-build summary counts, by class.
 COUNTED = {
@@ -41,6 +42,7 @@ class Prepared:
     inputs: loader.Inputs
     triples: list
     report: validate.Report
+    shapes: object  # the rdflib graph of the shapes
 
 
 def prepare(settings: dict, progress=lambda message: None) -> Prepared:
@@ -57,7 +59,7 @@ def prepare(settings: dict, progress=lambda message: None) -> Prepared:
     origin = {term.value: source for term, source in inputs.origin.items() if isinstance(term, ox.NamedNode)}
     shapes = validate.shapes_graph(settings["shapes_dir"], settings["base"])
     report = validate.validate(validate.to_rdflib(triples), shapes, origin)
-    return Prepared(inputs, triples, report)
+    return Prepared(inputs, triples, report, shapes)
 
 
 def counts(triples) -> dict:
@@ -125,6 +127,7 @@ def build(settings: dict, progress=lambda message: None) -> dict:
         progress(f"writing the store and dumps to {partial}")
         ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
         _write(partial, published, ontology, manifest)
+        validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
         (partial / history.VERSIONS).write_text(json.dumps(record, indent=1) + "\n")
         final = builds / build_id
         partial.rename(final)

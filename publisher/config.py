@@ -42,6 +42,11 @@ SETTINGS = (
             "that links name the public address; 0 when clients reach the server directly."),
     Setting("service_allow", "",
             "Hosts (comma-separated) that SERVICE may call; empty: federated queries are refused."),
+    Setting("page_size", 100,
+            "Resources that link to a resource listed per page of its document (the rest on next pages)."),
+    Setting("cache_max_age", 300,
+            "Seconds browsers and proxies may keep a response of the build without asking again "
+            "(Cache-Control max-age); they revalidate with its ETag after that."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

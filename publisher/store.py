@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import build, sandbox, sparql
+from publisher import build, description, layout, sandbox, sparql
 from publisher.errors import BadRequest, Forbidden, MalformedQuery, Unavailable
 
 
@@ -24,6 +24,27 @@ class Store:
         self.manifest = json.loads((folder / build.MANIFEST).read_text())
         self.oxigraph = ox.Store.read_only(str(folder / build.STORE))
         self.sandbox = sandbox.Sandbox(str(folder / build.STORE), workers)
+        self.ontology = _turtle(folder / build.ONTOLOGY)
+        self.shapes = _turtle(folder / build.SHAPES)
+        self.layout = layout.Layout(self.shapes, self.ontology)
+
+    def describe(self, uri: str, page: int = 1, size: int = 100) -> description.Description:
+        """Describe a resource: its own triples, the labels of what it links to, one page of inverse links."""
+        return description.describe(self.oxigraph, uri, page, size, self.layout.supers)
+
+    def exists(self, uri: str) -> bool:
+        """Whether the graph names ``uri``, as subject or as object."""
+        node = ox.NamedNode(uri)
+        return any(True for _ in self.oxigraph.quads_for_pattern(node, None, None)) or \
+            any(True for _ in self.oxigraph.quads_for_pattern(None, None, node))
+
+    def labels(self, nodes, types: bool = False) -> list:
+        """The label triples of ``nodes``, in every language, and their types when ``types``."""
+        return description.labels(self.oxigraph, nodes, types)
+
+    def usage(self, scheme: str) -> list:
+        """Each concept of a concept scheme with the number of practices and initiatives that use it."""
+        return description.usage(self.oxigraph, scheme)
 
     def query(self, sparql: str, **bindings):
         """Run a trusted query with ``bindings`` substituted for variables (never pasted into the text)."""
@@ -82,6 +103,11 @@ class Holder:
         if store is None:
             raise Unavailable("there is no build to serve yet: run `samenleven build`")
         return store
+
+
+def _turtle(path: Path) -> list:
+    """The triples of a Turtle file of the build; none for a build made before the file was published."""
+    return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)) if path.exists() else []
 
 
 def open_current(settings: dict) -> Store | None:

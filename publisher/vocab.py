@@ -33,10 +33,11 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("http://schema.org/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 PREFIXES = {
     "sl": NS, "rdf": RDF.iri, "rdfs": RDFS.iri, "owl": OWL.iri, "xsd": XSD.iri, "dct": DCT.iri,
     "skos": SKOS.iri, "prov": PROV.iri, "schema": SCHEMA.iri, "foaf": FOAF.iri,
     "org": "http://www.w3.org/ns/org#", "besluit": "http://data.vlaanderen.be/ns/besluit#",
-    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcat": "http://www.w3.org/ns/dcat#", "hydra": HYDRA.iri,
 }

@@ -4,15 +4,21 @@ Errors speak the client's language: ``application/problem+json`` (RFC 9457) for 
 page for browsers, plain text for everyone else (curl, SPARQLWrapper, which shows the body in its exception).
 """
 
+import hashlib
 import logging
+from urllib.parse import urlencode
+from datetime import datetime
 
 import pyoxigraph as ox
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from publisher import language, uris
 from publisher import store as stores
 from publisher.errors import HTTPProblem
+from publisher.formats import Format
+from publisher.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -27,21 +33,61 @@ ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "te
 
 def register(app: Flask) -> None:
     """Attach the views, the error handlers and the CORS headers to ``app``."""
-    from publisher.views import home, queries, sparql
-    for module in (home, sparql, queries):
+    from publisher.views import home, ontology, queries, resources, search, sparql
+    for module in (home, sparql, queries, resources, ontology, search):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
+    app.after_request(_cache)
     app.after_request(_cors)
     app.add_template_filter(term_html, "term")
     app.add_template_global(local, "local")
+    app.add_template_global(lambda text: language.translate(text, page_language()), "_")
+    app.add_template_global(page_language, "lang")
+    app.add_template_global(switch_language, "switch_language")
 
 
 def local(uri: str) -> str:
-    """Return where a URI of the dataset is served here: the base replaced by this server's root."""
+    """Return where a URI of the dataset or the ontology is served here: its base replaced by this server's root.
+
+    The ontology keeps its namespace whatever the base, so ``{ns}#Practice`` is served at ``/ns#Practice``.
+    """
     base = settings()["base"]
-    return request.url_root + uri[len(base):] if uri.startswith(base) else uri
+    if uri.startswith(base):
+        return request.url_root + uri[len(base):]
+    if uri == uris.ONTOLOGY or uri.startswith(uris.NS):
+        return request.url_root + "ns" + uri[len(uris.ONTOLOGY):]
+    return uri
+
+
+def page_language() -> str:
+    """The language of the page being made (``?lang=``, the cookie, ``Accept-Language``; Dutch by default)."""
+    if "lang" not in g:
+        g.lang, g.lang_chosen = language.choose(request)
+    return g.lang
+
+
+def switch_language(code: str) -> str:
+    """The URL of this page in another language (the switch also sets the cookie)."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    return request.path + "?" + urlencode(args)
+
+
+def in_language(response: Response) -> Response:
+    """Mark an HTML response with its language, and remember a language chosen with ``?lang=`` in a cookie."""
+    lang = page_language()
+    response.headers["Content-Language"] = lang
+    response.vary.update(("Accept-Language", "Cookie"))
+    if g.get("lang_chosen"):
+        response.set_cookie(language.COOKIE, lang, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+def serialize(triples, fmt: Format) -> bytes:
+    """Serialize a graph in an RDF format, sorted (one block per subject), with the project's prefixes."""
+    return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes=PREFIXES)
 
 
 def term_html(term) -> Markup:
@@ -60,8 +106,9 @@ def term_html(term) -> Markup:
 
 
 def get_store() -> stores.Store:
-    """Return the store of the build in use; 503 before the first build."""
-    return current_app.extensions["samenleven.store"].require()
+    """Return the store of the build in use; 503 before the first build. The response is then cacheable."""
+    g.build = current_app.extensions["samenleven.store"].require()
+    return g.build
 
 
 def settings() -> dict:
@@ -96,6 +143,27 @@ def _http_exception(error: HTTPException):
 def _unexpected(error: Exception):
     log.exception("unexpected error serving %s", request.path)
     return render_problem(HTTPProblem("an unexpected error occurred; it has been logged"))
+
+
+def _cache(response: Response) -> Response:
+    """Let clients and proxies keep what a build answered, and revalidate it: ETag, Last-Modified, 304.
+
+    The ETag is the build's identity plus the representation (the URL, the media type and the language), so a new
+    build changes every ETag and one build never gives two bodies the same one (RFC 9110, 8.8.3).
+    """
+    built = g.get("build")
+    if built is None or request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if "ETag" not in response.headers:
+        variant = "\n".join((request.full_path, response.content_type or "",
+                              response.headers.get("Content-Language", "")))
+        response.set_etag(f"{built.manifest['id']}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}")
+    if response.last_modified is None:
+        response.last_modified = datetime.fromisoformat(built.manifest["created"].replace("Z", "+00:00"))
+    response.cache_control.public = True
+    if response.cache_control.max_age is None:
+        response.cache_control.max_age = settings()["cache_max_age"]
+    return response.make_conditional(request)
 
 
 def _cors(response):

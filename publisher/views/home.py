@@ -1,17 +1,37 @@
-"""The dataset's home page, the dumps of the build in use, and the ontology document at ``/ns``."""
+"""The dataset's home page, the dumps of the build in use, and what crawlers read: robots.txt and the sitemap."""
 
-from flask import Blueprint, render_template, send_from_directory
+import itertools
+from pathlib import Path
+from xml.sax.saxutils import escape
 
-from publisher import build
-from publisher.views import get_store
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+
+from publisher import schemaorg
+from publisher.formats import HTML
+from publisher.presentation import Presenter, Value
+from publisher.views import get_store, in_language, local, page_language, settings
 
 blueprint = Blueprint("home", __name__)
+_HERE = Path(__file__).parents[1]
+NEWEST = (_HERE / "newest.rq").read_text()
+DOCUMENTS = (_HERE / "documents.rq").read_text()
+DUMPS = (("graph.ttl", "text/turtle", "Turtle"), ("graph.nt.gz", "application/n-triples", "N-Triples (gzip)"))
 
 
 @blueprint.get("/")
 def home():
-    store = get_store()
-    return render_template("home.html", manifest=store.manifest)
+    store, lang = get_store(), page_language()
+    newest = [row["practice"] for row in itertools.islice(store.query(NEWEST), 10)]
+    presenter = Presenter(store.layout, lang, local)
+    counted = sorted(((Value(store.layout.type_name(ox.NamedNode(iri), lang), local(iri)), n)
+                      for iri, n in store.manifest["statistics"]["classes"].items()
+                      if ox.NamedNode(iri) in store.layout.labels), key=lambda item: item[0].text.lower())
+    downloads = [(url_for("home.dump", name=name, _external=True), media, label) for name, media, label in DUMPS]
+    data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads, lang)
+    body = render_template("home.html", manifest=store.manifest, newest=presenter.listing(
+        newest, store.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
+    return in_language(Response(body, content_type=HTML.content_type))
 
 
 @blueprint.get("/dumps/<any('graph.ttl', 'graph.nt.gz'):name>")
@@ -19,11 +39,28 @@ def dump(name):
     return from_build(name)
 
 
-@blueprint.get("/ns")
-def ontology():
-    # The ontology keeps its namespace whatever the base, and is published here wherever the server runs: the
-    # document of the build in use, so an unbuilt edit of ontology/ is never served.
-    return from_build(build.ONTOLOGY, mimetype="text/turtle")
+@blueprint.get("/robots.txt")
+def robots():
+    text = f"User-agent: *\nDisallow: /sparql?\nDisallow: /search\nSitemap: {url_for('home.sitemap', _external=True)}\n"
+    return Response(text, content_type="text/plain; charset=utf-8")
+
+
+@blueprint.get("/sitemap.xml")
+def sitemap():
+    """Every page of the build: the home page, the ontology, the queries, and each resource's document."""
+    store, base = get_store(), settings()["base"]
+    pages = [(url_for(endpoint, _external=True), None) for endpoint in
+             ("home.home", "ontology.ontology", "sparql.endpoint", "queries.listing")]
+    pages += [(url_for("queries.run", name=name, _external=True), None)
+              for name in current_app.extensions["samenleven.queries"]]
+    for row in store.query(DOCUMENTS, prefix=ox.Literal(base + "id/")):
+        modified = row["modified"].value[:10] if row["modified"] else None
+        pages.append((local(base + "doc/" + row["resource"].value[len(base) + 3:]), modified))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{when}</lastmod>" if when else "") + "</url>"
+              for loc, when in pages]
+    return Response("\n".join(lines + ["</urlset>", ""]), content_type="application/xml; charset=utf-8")
 
 
 def from_build(name: str, mimetype: str | None = None):
