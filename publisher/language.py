@@ -84,6 +84,46 @@ MESSAGES = {
     "Deze data als": "This data as",
     "Niet gevonden": "Not found",
     "Zoek een naam of titel": "Search for a name or title",
+    "Bestaat niet meer.": "No longer exists.",
+    "Geldig tot en met": "Valid until",
+    "vervangen door": "replaced by",
+    "Op een andere pagina van deze lijst.": "On another page of this list.",
+    "Begrippen en hun gebruik": "Concepts and their use",
+    "Begrip": "Concept",
+    "Praktijken": "Practices",
+    "Initiatieven": "Initiatives",
+    "verwijst hierheen als": "links here as",
+    "Naar de inhoud": "Skip to content",
+    # Search and 404
+    "Zoek naar": "Search for",
+    "Naar de startpagina": "To the home page",
+    "resultaten voor": "results for",
+    "Niets gevonden. Probeer een deel van een naam, of stel een vraag met SPARQL.":
+        "Nothing found. Try part of a name, or ask with SPARQL.",
+    "Alleen de eerste": "Only the first",
+    "resultaten worden getoond.": "results are shown.",
+    # Home page
+    "De praktijkdatabank van VVSG over sociale cohesie, als linked open data: praktijken, de initiatieven die ze "
+    "toepassen in gemeenten, de organisaties erachter, programma's, gemeenten en beleidsdomeinen.":
+        "VVSG's database of good practice in social cohesion, as linked open data: practices, the initiatives that "
+        "apply them in municipalities, the organisations behind them, programmes, municipalities and policy domains.",
+    "Uitgegeven door": "Published by",
+    "Vereniging van Vlaamse Steden en Gemeenten": "Association of Flemish Cities and Municipalities",
+    "Elke URI van de graaf is een pagina voor mensen en RDF voor machines.":
+        "Every URI of the graph is a page for people and RDF for machines.",
+    "Nieuwste praktijken": "Newest practices",
+    "Gebruik de data": "Use the data",
+    "SPARQL-endpoint": "SPARQL endpoint",
+    "stel je eigen vragen aan de graaf.": "ask the graph your own questions.",
+    "Kant-en-klare vragen": "Ready-made queries",
+    "ook als kleine API (JSON, CSV).": "also as a small API (JSON, CSV).",
+    "de klassen en eigenschappen, met hun shapes.": "the classes and properties, with their shapes.",
+    "Download": "Download",
+    "Wat de graaf bevat": "What the graph holds",
+    "Build": "Build",
+    "Klasse": "Class",
+    "Aantal": "Count",
+    "Triples": "Triples",
     # Ontology page
     "Inhoud": "Contents",
     "Klassen": "Classes",

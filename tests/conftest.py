@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -50,13 +51,16 @@ def start_server(build_dir, *options, **settings) -> tuple[subprocess.Popen, str
     """Start `samenleven serve` on a free port of 127.0.0.1, with settings as SAMENLEVEN_* variables."""
     port = free_port()
     env = dict(os.environ, **{f"SAMENLEVEN_{k.upper()}": str(v) for k, v in settings.items()})
+    # The access log goes to a file: a pipe that nobody reads fills up and blocks the server mid-response.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "publisher", "--build-dir", str(build_dir), "serve",
                                 "--port", str(port), *options], cwd=PROJECT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         if process.poll() is not None:
-            raise RuntimeError(f"the server stopped: {process.stderr.read().decode()}")
+            log.seek(0)
+            raise RuntimeError(f"the server stopped: {log.read().decode()}")
         try:
             urllib.request.urlopen(url + "/", timeout=1)
             return process, url

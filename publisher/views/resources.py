@@ -94,7 +94,9 @@ def missing(fmt, key: str):
     if fmt is HTML:
         words = key.rsplit("/", 1)[-1].replace("-", " ")
         body = render_template("missing.html", detail=detail, words=words)
-        return in_language(Response(body, 404, content_type=HTML.content_type))
+        response = in_language(Response(body, 404, content_type=HTML.content_type))
+        response.vary.add("Accept")
+        return response
     body = serialize([], fmt)
     if fmt.name in ("ttl", "nt", "n3"):
         body = f"# 404 Not Found: {detail}\n".encode() + body
