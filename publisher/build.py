@@ -5,7 +5,6 @@ is a symbolic link swapped in one ``rename`` only after that. So a build that fa
 previous one in use, untouched.
 """
 
-import gzip
 import hashlib
 import json
 import os
@@ -17,12 +16,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import history, inference, loader, validate
+from publisher import dumps, history, inference, loader, validate
 from publisher.config import PROJECT_DIR
 from publisher.errors import NotConforming
 from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
 
-STORE, TURTLE, NTRIPLES, MANIFEST = "store", "graph.ttl", "graph.nt.gz", "build.json"
+STORE, MANIFEST = "store", "build.json"
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``ontology.ttl``
 ONTOLOGY = "ontology.ttl"
 SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
@@ -126,9 +125,15 @@ def build(settings: dict, progress=lambda message: None) -> dict:
     try:
         progress(f"writing the store and dumps to {partial}")
         ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
-        _write(partial, published, ontology, manifest)
+        _write(partial, published, ontology)
         validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
         (partial / history.VERSIONS).write_text(json.dumps(record, indent=1) + "\n")
+        # --- What harvesters download beside the dumps (issue 5): each writes its files into ``partial`` and
+        # returns their names relative to it, which the manifest then describes (size, SHA-256).
+        downloads = [dump.name for dump in dumps.DUMPS]
+        # ---
+        manifest["files"] = dumps.describe(partial, downloads)
+        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         final = builds / build_id
         partial.rename(final)
         _publish(root, final)
@@ -139,19 +144,15 @@ def build(settings: dict, progress=lambda message: None) -> dict:
     return manifest
 
 
-def _write(folder: Path, triples: list, ontology: list, manifest: dict) -> None:
+def _write(folder: Path, triples: list, ontology: list) -> None:
     folder.mkdir()
     store = ox.Store(str(folder / STORE))
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     store.flush()
     store.optimize()
     del store  # releases the store's lock before the folder is renamed
-    ordered = sorted(triples, key=str)
-    ox.serialize(ordered, str(folder / TURTLE), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     ox.serialize(ontology, str(folder / ONTOLOGY), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    with gzip.open(folder / NTRIPLES, "wb") as stream:
-        ox.serialize(ordered, stream, format=ox.RdfFormat.N_TRIPLES)
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    dumps.write(folder, triples)
 
 
 def _publish(root: Path, build: Path) -> None:

@@ -42,6 +42,10 @@ SETTINGS = (
             "that links name the public address; 0 when clients reach the server directly."),
     Setting("service_allow", "",
             "Hosts (comma-separated) that SERVICE may call; empty: federated queries are refused."),
+    Setting("license", "http://publications.europa.eu/resource/authority/licence/CC0",
+            "Licence of the data, as an EU licence URI (the catalogue states it); CC0 1.0 is the Flemish "
+            "open-data default."),
+    Setting("contact_email", "samenleven@vvsg.be", "E-mail address of the catalogue's contact point."),
     Setting("page_size", 100,
             "Resources that link to a resource listed per page of its document (the rest on next pages)."),
     Setting("cache_max_age", 300,

@@ -84,6 +84,16 @@ MESSAGES = {
     "Deze data als": "This data as",
     "Niet gevonden": "Not found",
     "Zoek een naam of titel": "Search for a name or title",
+    # Catalogue
+    "Catalogus": "Catalogue",
+    "Deze catalogus beschrijft de dataset in DCAT-AP 3.0 voor open-dataportalen die hem oogsten. In RDF:":
+        "This catalogue describes the dataset in DCAT-AP 3.0 for the open-data portals that harvest it. In RDF:",
+    "Licentie": "Licence",
+    "Laatst gewijzigd": "Last changed",
+    "Distributies": "Distributions",
+    "Bestand": "File",
+    "Mediatype": "Media type",
+    "Bytes": "Bytes",
     "Bestaat niet meer.": "No longer exists.",
     "Geldig tot en met": "Valid until",
     "vervangen door": "replaced by",

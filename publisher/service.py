@@ -7,7 +7,7 @@ endpoint, so that tools that read those examples read ours.
 
 import pyoxigraph as ox
 
-from publisher import formats
+from publisher import dumps, formats
 from publisher.vocab import DCT, RDF, RDFS, SCHEMA, SH, XSD, Namespace
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -33,10 +33,10 @@ def description(endpoint: str, root: str, manifest: dict, canned: dict, federate
         (dataset, SD.defaultGraph, graph),
         (graph, RDF.type, SD.Graph),
         (graph, RDF.type, VOID.Dataset),
-        (graph, VOID.dataDump, ox.NamedNode(root + "dumps/graph.nt.gz")),
-        (graph, VOID.dataDump, ox.NamedNode(root + "dumps/graph.ttl")),
+        (graph, RDFS.seeAlso, ox.NamedNode(root + ".well-known/void")),
         (graph, DCT.modified, ox.Literal(manifest["created"], datatype=XSD.dateTime)),
     ]
+    triples += [(graph, VOID.dataDump, ox.NamedNode(root + "dumps/" + dump.name)) for dump in dumps.DUMPS]
     if federated:
         triples.append((service, SD.feature, SD.BasicFederatedQuery))
     for fmt in formats.RESULTS + formats.GRAPHS:

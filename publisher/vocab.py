@@ -39,5 +39,7 @@ PREFIXES = {
     "sl": NS, "rdf": RDF.iri, "rdfs": RDFS.iri, "owl": OWL.iri, "xsd": XSD.iri, "dct": DCT.iri,
     "skos": SKOS.iri, "prov": PROV.iri, "schema": SCHEMA.iri, "foaf": FOAF.iri,
     "org": "http://www.w3.org/ns/org#", "besluit": "http://data.vlaanderen.be/ns/besluit#",
-    "dcat": "http://www.w3.org/ns/dcat#", "hydra": HYDRA.iri,
+    "dcat": "http://www.w3.org/ns/dcat#", "hydra": HYDRA.iri, "void": "http://rdfs.org/ns/void#",
+    "dcatap": "http://data.europa.eu/r5r/", "adms": "http://www.w3.org/ns/adms#", "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }

@@ -7,7 +7,8 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
 
-from publisher import schemaorg
+from publisher import dumps, schemaorg
+from publisher.errors import NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
 from publisher.views import get_store, in_language, local, page_language, settings
@@ -16,7 +17,6 @@ blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
 NEWEST = (_HERE / "newest.rq").read_text()
 DOCUMENTS = (_HERE / "documents.rq").read_text()
-DUMPS = (("graph.ttl", "text/turtle", "Turtle"), ("graph.nt.gz", "application/n-triples", "N-Triples (gzip)"))
 
 
 @blueprint.get("/")
@@ -27,16 +27,23 @@ def home():
     counted = sorted(((Value(store.layout.type_name(ox.NamedNode(iri), lang), local(iri)), n)
                       for iri, n in store.manifest["statistics"]["classes"].items()
                       if ox.NamedNode(iri) in store.layout.labels), key=lambda item: item[0].text.lower())
-    downloads = [(url_for("home.dump", name=name, _external=True), media, label) for name, media, label in DUMPS]
+    downloads = [(url_for("home.dump", name=dump.name, _external=True), dump.media_type, dump.title[lang])
+                 for dump in dumps.DUMPS]
     data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads, lang)
     body = render_template("home.html", manifest=store.manifest, newest=presenter.listing(
         newest, store.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
     return in_language(Response(body, content_type=HTML.content_type))
 
 
-@blueprint.get("/dumps/<any('graph.ttl', 'graph.nt.gz'):name>")
+@blueprint.get("/dumps/<name>")
 def dump(name):
-    return from_build(name)
+    """A dump of the build: immutable for the build, with its ETag, Content-Length and range requests."""
+    found = dumps.BY_NAME.get(name)
+    if found is None:
+        raise NotFound(f"there is no dump {name!r}; the dumps are {', '.join(dumps.BY_NAME)}")
+    response = from_build(name, mimetype="application/gzip" if found.gzip else found.media_type)
+    response.cache_control.immutable = True
+    return response
 
 
 @blueprint.get("/robots.txt")

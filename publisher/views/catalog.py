@@ -1,0 +1,91 @@
+"""``/catalog``: the DCAT-AP catalogue, for harvesting portals (RDF) and people (HTML)."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from publisher import catalog, dumps, formats, language
+from publisher import void as voids
+from publisher.errors import BadRequest
+from publisher.formats import GRAPHS, HTML
+from publisher.layout import index
+from publisher.views import get_store, in_language, local, page_language, serialize, settings
+from publisher.vocab import DCT, RDF
+from publisher.views.resources import OFFERED, alternates, negotiated
+
+blueprint = Blueprint("catalog", __name__)
+FACTS = (Path(__file__).parents[1] / "catalog_facts.rq").read_text()
+VOID_FACTS = (Path(__file__).parents[1] / "void_facts.rq").read_text()
+
+
+@blueprint.get("/catalog")
+@blueprint.get("/catalog.<suffix>")
+def catalogue(suffix=None):
+    fmt = formats.negotiate(OFFERED, request, suffix)
+    profile = request.args.get("profile", "dcat-ap-3.0")
+    if profile not in catalog.PROFILES:
+        raise BadRequest(f"profile must be one of {', '.join(catalog.PROFILES)}, not {profile!r}")
+    triples = catalog.graph(settings(), get_store().manifest, request.url_root, facts(), distributions(), profile)
+    url = local(settings()["base"] + "catalog")
+    if fmt is HTML:
+        body = render_template("catalog.html", catalogue=summary(triples), alternates=alternates(url, HTML))
+        response = in_language(Response(body, content_type=HTML.content_type))
+    else:
+        response = Response(serialize(triples, fmt), content_type=fmt.content_type)
+    return negotiated(response, fmt, url, suffix)
+
+
+@blueprint.get("/.well-known/void")
+def void():
+    """The VoID description, in the RDF format asked for (Turtle by default)."""
+    fmt = formats.negotiate(GRAPHS, request)
+    store = get_store()
+    row = next(iter(store.query(VOID_FACTS)))
+    triples = voids.graph(settings(), store.manifest, request.url_root,
+                          row["example"].value if row["example"] else None, int(row["links"].value))
+    response = Response(serialize(triples, fmt), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+def summary(triples) -> dict:
+    """What the page shows of the catalogue: the dataset's texts and each distribution's facts."""
+    about, lang = index(triples), page_language()
+
+    def text(subject, predicate):
+        found = language.pick(about.get(subject, {}).get(predicate, []), lang)
+        return found.value if found else ""
+
+    def one(subject, predicate):
+        values = about.get(subject, {}).get(predicate, [])
+        return values[0].value if values else ""
+
+    dataset = next(s for s, p in about.items() if catalog.DCAT.Dataset in p.get(RDF.type, ()))
+    shown = []
+    for iri in about[dataset].get(catalog.DCAT.distribution, []):
+        checksum = about.get(ox.NamedNode(one(iri, catalog.SPDX.checksum) or iri.value), {})
+        shown.append({"title": text(iri, DCT.title), "url": one(iri, catalog.DCAT.downloadURL),
+                      "media_type": one(iri, catalog.DCAT.mediaType).rsplit("/", 2)[-2:],
+                      "bytes": one(iri, catalog.DCAT.byteSize),
+                      "sha256": checksum.get(catalog.SPDX.checksumValue, [ox.Literal("")])[0].value})
+    for item in shown:
+        item["media_type"] = "/".join(item["media_type"])
+    return {"title": text(dataset, DCT.title), "description": text(dataset, DCT.description),
+            "license": one(dataset, catalog.DCT.license) or one(ox.NamedNode(settings()["base"] + "catalog"),
+                                                                 DCT.license),
+            "modified": one(dataset, DCT.modified), "distributions": shown}
+
+
+def facts() -> dict:
+    row = next(iter(get_store().query(FACTS)))
+    return {name: row[name] for name in ("issued", "start", "publisher", "publisher_name") if row[name]}
+
+
+def distributions() -> list:
+    """The build's downloads as the catalogue describes them, with the size and checksum the build recorded."""
+    files, root = get_store().manifest.get("files", {}), request.url_root
+    found = [catalog.Distribution(root + "dumps/" + dump.name, dump.media_type, dump.file_type, dump.title,
+                                  files.get(dump.name), "application/gzip" if dump.gzip else None)
+             for dump in dumps.DUMPS]
+    return found
