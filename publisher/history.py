@@ -27,14 +27,14 @@ def digests(triples) -> dict[str, str]:
     tracked = {t.subject for t in triples if t.predicate == RDF.type and t.object in TRACKED}
     found = {}
     for subject in tracked:
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in _described(subject, by_subject))
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in described(subject, by_subject))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         lines = sorted(str(quad) for quad in dataset)
         found[subject.value] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return found
 
 
-def _described(subject, by_subject: dict) -> list:
+def described(subject, by_subject: dict) -> list:
     """The concise bounded description: the subject's triples, following blank-node objects to the end."""
     seen, pending, found = {subject}, [subject], []
     while pending:

@@ -16,6 +16,8 @@ from publisher.views.resources import OFFERED, alternates, negotiated
 
 blueprint = Blueprint("catalog", __name__)
 FACTS = (Path(__file__).parents[1] / "catalog_facts.rq").read_text()
+LDES = "https://w3id.org/ldes/specification"
+FEED = {"nl": "Wijzigingen als Linked Data Event Stream", "en": "Changes as a Linked Data Event Stream"}
 VOID_FACTS = (Path(__file__).parents[1] / "void_facts.rq").read_text()
 
 
@@ -88,4 +90,5 @@ def distributions() -> list:
     found = [catalog.Distribution(root + "dumps/" + dump.name, dump.media_type, dump.file_type, dump.title,
                                   files.get(dump.name), "application/gzip" if dump.gzip else None)
              for dump in dumps.DUMPS]
+    found.append(catalog.Distribution(root + "ldes", "text/turtle", "RDF_TURTLE", FEED, conforms_to=LDES))
     return found

@@ -1,0 +1,209 @@
+"""The change feed: a Linked Data Event Stream of every version of each practice, initiative, organisation and
+programme, carried from build to build (issue 5; LDES 1.0.0-alpha on TREE, deletions from the LDES working draft).
+
+Each build reads the previous build's members and appends one for each tracked resource whose description is new
+or changed since (its SHA-256 in ``versions.json`` differs from its newest member's), and a deletion marker for
+each one removed. A member is a version object: ``{base}ldes/member/{n}`` with ``dct:isVersionOf`` the resource,
+``dct:modified`` the build that saw the change, and the resource's concise bounded description with the member in
+its place (blank nodes relabelled per member). A deletion is typed ``as:Delete`` (Activity Streams), which the
+stream declares as its ``ldes:versionDeleteObject`` on ``ldes:versionDeletePath rdf:type``.
+
+Pages are numbered from 1 in time order and hold at most ``PAGE_SIZE`` members of one build: a build starts a new
+page, so a member's page is fixed when it is written and a page other than the newest never changes. The view
+(``/ldes``) has a ``tree:GreaterThanOrEqualToRelation`` on ``dct:modified`` to every page, its value the page's
+first timestamp, and each page one to the next; a harvester that saw timestamp T follows only the relations with a
+value from T on. Node IRIs are given by the caller (the server's URLs: TREE expects ``tree:node`` to be fetched).
+"""
+
+import json
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher import history
+from publisher.vocab import DCT, RDF, XSD, Namespace
+
+TREE = Namespace("https://w3id.org/tree#")
+LDES = Namespace("https://w3id.org/ldes#")
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+PREFIXES = {"tree": TREE.iri, "ldes": LDES.iri, "as": AS.iri, "sh": "http://www.w3.org/ns/shacl#"}
+MEMBERS = "ldes/members.jsonl"  # in the build folder: one member a line, in time order
+PAGE_SIZE = 50
+SHAPE = Path(__file__).with_name("feed.ttl")  # the members' SHACL shape; ``<shape>`` is relative to ``{base}ldes/``
+
+
+def stream_iri(base: str) -> str:
+    return base + "ldes#stream"
+
+
+def node_iri(base: str, page: int = 0) -> str:
+    """The view (page 0) or a page of the stream, as a ``{base}`` IRI (the server maps it to its own URL).
+
+    >>> node_iri("https://w3id.org/samenleven/"), node_iri("https://w3id.org/samenleven/", 2)
+    ('https://w3id.org/samenleven/ldes', 'https://w3id.org/samenleven/ldes/2')
+    """
+    return base + "ldes" + (f"/{page}" if page else "")
+
+
+def member_iri(base: str, number: int) -> str:
+    return f"{base}ldes/member/{number}"
+
+
+def shape_iri(base: str) -> str:
+    return base + "ldes/shape"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One immutable member: its number, page, resource, timestamp, description digest (None: a deletion)."""
+
+    number: int
+    page: int
+    resource: str
+    modified: str
+    sha256: str | None
+    ntriples: str
+
+    @property
+    def deleted(self) -> bool:
+        return self.sha256 is None
+
+    def triples(self) -> list[ox.Triple]:
+        return list(ox.parse(self.ntriples.encode(), format=ox.RdfFormat.N_TRIPLES))
+
+
+def write(folder: Path, previous: Path | None, record: dict, triples: list, base: str) -> list[str]:
+    """Write the members of ``previous`` and those this build adds; return the file written, relative to ``folder``.
+
+    :param record: this build's history (``history.versions``), computed on ``triples``.
+    """
+    members = read(previous)
+    members += additions(members, record, triples, base)
+    path = folder / MEMBERS
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("".join(json.dumps(asdict(m), ensure_ascii=False) + "\n" for m in members))
+    return [MEMBERS]
+
+
+def read(folder: Path | None) -> list[Member]:
+    """The members a build wrote; none before the first build (or for a build from before the feed)."""
+    path = folder / MEMBERS if folder else None
+    if not path or not path.exists():
+        return []
+    return [Member(**json.loads(line)) for line in path.read_text().splitlines() if line]
+
+
+def additions(members: list[Member], record: dict, triples: list, base: str) -> list[Member]:
+    """The members a build adds: a version of each new or changed resource, a deletion of each removed one.
+
+    Timestamps never go back (LDES): a member is stamped with the record's time or the newest published one,
+    whichever is later, so a harvester that remembers a timestamp misses nothing published after it.
+    """
+    newest = {m.resource: m for m in members}  # later members overwrite earlier ones
+    last = members[-1].modified if members else ""
+    changes = [(max(version["modified"], last), uri, version["sha256"])
+               for uri, version in record["resources"].items()
+               if uri not in newest or newest[uri].sha256 != version["sha256"]]
+    changes += [(max(when, last), uri, None) for uri, when in record.get("removed", {}).items()
+                if uri in newest and not newest[uri].deleted]
+    by_subject = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
+    number, page = len(members), members[-1].page if members else 0
+    added = []
+    for i, (stamp, uri, digest) in enumerate(sorted(changes)):
+        number, page = number + 1, page + (i % PAGE_SIZE == 0)
+        described = None if digest is None else history.described(ox.NamedNode(uri), by_subject)
+        version = _version(member_iri(base, number), uri, stamp, described, f"m{number}b")
+        added.append(Member(number, page, uri, stamp, digest,
+                            ox.serialize(version, format=ox.RdfFormat.N_TRIPLES).decode()))
+    return added
+
+
+def _version(iri: str, resource: str, stamp: str, described: list | None, prefix: str) -> list[ox.Triple]:
+    """The version object: the resource's description with the member as subject, or a deletion marker."""
+    member, labels = ox.NamedNode(iri), {}
+
+    def term(node):
+        if isinstance(node, ox.BlankNode):  # two versions on one page must not share a blank node
+            return labels.setdefault(node, ox.BlankNode(f"{prefix}{len(labels)}"))
+        return node
+
+    found = [ox.Triple(member, DCT.isVersionOf, ox.NamedNode(resource)),
+             ox.Triple(member, DCT.modified, ox.Literal(stamp, datatype=XSD.dateTime))]
+    if described is None:
+        return found + [ox.Triple(member, RDF.type, AS.Delete)]
+    subject = ox.NamedNode(resource)
+    return found + [ox.Triple(member if t.subject == subject else term(t.subject), t.predicate, term(t.object))
+                    for t in described]
+
+
+class Stream:
+    """The members of one build, by page, and the documents that serve them."""
+
+    def __init__(self, members: list[Member]):
+        self.members = members
+        self.pages: dict[int, list[Member]] = {}
+        for m in members:
+            self.pages.setdefault(m.page, []).append(m)
+        self.last = max(self.pages, default=0)
+
+    def view(self, base: str, url) -> list[ox.Triple]:
+        """The stream and its view: a relation to every page. ``url`` maps a node's IRI to where it is fetched."""
+        node = ox.NamedNode(url(node_iri(base)))
+        found = self.described(base, url) + [ox.Triple(node, RDF.type, TREE.Node)]
+        for page in sorted(self.pages):
+            found += self._relation(node, page, base, url, f"v{page}")
+        return found
+
+    def page(self, number: int, base: str, url) -> list[ox.Triple] | None:
+        """One page: its members and the relation to the next page; None past the last page."""
+        if number not in self.pages:
+            return None
+        node, stream = ox.NamedNode(url(node_iri(base, number))), ox.NamedNode(stream_iri(base))
+        found = self.described(base, url) + [ox.Triple(node, RDF.type, TREE.Node)]
+        if number < self.last:  # LDES working draft: re-fetching this node never gives new members or relations
+            found.append(ox.Triple(node, LDES.immutable, ox.Literal("true", datatype=XSD.boolean)))
+            found += self._relation(node, number + 1, base, url, f"r{number}")
+        for m in self.pages[number]:
+            found.append(ox.Triple(stream, TREE.member, ox.NamedNode(member_iri(base, m.number))))
+            found += m.triples()
+        return found
+
+    def member(self, number: int) -> Member | None:
+        return self.members[number - 1] if 0 < number <= len(self.members) else None
+
+    def immutable(self, page: int) -> bool:
+        """Whether a page is complete: only the newest gains a relation (to the page the next build starts)."""
+        return page < self.last
+
+    def described(self, base: str, url) -> list[ox.Triple]:
+        """What every document of the stream says of it: its paths, its deletion marker, its shape and view."""
+        stream = ox.NamedNode(stream_iri(base))
+        return [ox.Triple(stream, p, o) for p, o in (
+            (RDF.type, LDES.EventStream), (LDES.timestampPath, DCT.modified), (LDES.versionOfPath, DCT.isVersionOf),
+            (LDES.versionDeletePath, RDF.type), (LDES.versionDeleteObject, AS.Delete),
+            (TREE.shape, ox.NamedNode(shape_iri(base))), (TREE.view, ox.NamedNode(url(node_iri(base)))))]
+
+    def _relation(self, node, page: int, base: str, url, label: str) -> list[ox.Triple]:
+        """A relation to ``page``: every member reachable from it is modified at or after its first timestamp."""
+        relation, first = ox.BlankNode(label), self.pages[page][0].modified
+        return [ox.Triple(node, TREE.relation, relation),
+                ox.Triple(relation, RDF.type, TREE.GreaterThanOrEqualToRelation),
+                ox.Triple(relation, TREE.path, DCT.modified),
+                ox.Triple(relation, TREE.value, ox.Literal(first, datatype=XSD.dateTime)),
+                ox.Triple(relation, TREE.node, ox.NamedNode(url(node_iri(base, page))))]
+
+
+@lru_cache(maxsize=4)
+def load(folder: Path) -> Stream:
+    """The stream of a build folder (builds never change, so it is read once per folder)."""
+    return Stream(read(folder))
+
+
+@lru_cache(maxsize=4)
+def shape(base: str) -> list[ox.Triple]:
+    """The SHACL shape every member conforms to (``tree:shape``), named ``{base}ldes/shape``."""
+    return list(ox.parse(path=SHAPE, format=ox.RdfFormat.TURTLE, base_iri=base + "ldes/"))

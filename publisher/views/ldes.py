@@ -1,0 +1,65 @@
+"""``/ldes``: the change feed as a Linked Data Event Stream, for harvesters that replicate the graph and keep up.
+
+``/ldes`` is the stream with its view, ``/ldes/{n}`` its pages, ``/ldes/member/{n}`` one member and
+``/ldes/shape`` the members' SHACL shape, in RDF by ``Accept`` or ``format`` (Turtle by default). Members, the
+stream and the shape keep their ``{base}`` IRIs; nodes are named by this server's URLs, which a harvester fetches.
+A page that is complete never changes and says so (``Cache-Control: immutable``, a year); the view and the newest
+page gain relations with the next build, so they are kept a minute.
+"""
+
+import hashlib
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from publisher import feed, formats
+from publisher.errors import NotFound
+from publisher.formats import GRAPHS
+from publisher.views import get_store, local, settings
+from publisher.vocab import PREFIXES
+
+blueprint = Blueprint("ldes", __name__)
+SHORT, YEAR = 60, 365 * 86400  # seconds
+
+
+@blueprint.get("/ldes")
+def stream():
+    return graph(_stream().view(settings()["base"], local), SHORT)
+
+
+@blueprint.get("/ldes/<int:number>")
+def page(number):
+    found = _stream()
+    triples = found.page(number, settings()["base"], local)
+    if triples is None:
+        raise NotFound(f"there is no page {number} of the stream; its pages are 1 to {found.last}")
+    return graph(triples, YEAR, immutable=True) if found.immutable(number) else graph(triples, SHORT)
+
+
+@blueprint.get("/ldes/member/<int:number>")
+def member(number):
+    found = _stream().member(number)
+    if found is None:
+        raise NotFound(f"there is no member {number} of the stream")
+    return graph(found.triples(), YEAR, immutable=True)
+
+
+@blueprint.get("/ldes/shape")
+def shape():
+    return graph(feed.shape(settings()["base"]), settings()["cache_max_age"])  # it may grow with a release
+
+
+def _stream() -> feed.Stream:
+    return feed.load(get_store().folder)
+
+
+def graph(triples, max_age: int, immutable: bool = False) -> Response:
+    """Serialize in the negotiated format, to be kept ``max_age`` seconds (and never revalidated if immutable)."""
+    fmt = formats.negotiate(GRAPHS, request)
+    body = ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **feed.PREFIXES})
+    response = Response(body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])  # the same bytes keep their ETag across builds
+    response.cache_control.public, response.cache_control.max_age = True, max_age
+    response.cache_control.immutable = immutable
+    return response.make_conditional(request)
