@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import dumps, feed, history, inference, loader, validate
+from publisher import dumps, feed, history, inference, loader, tables, validate
 from publisher.config import PROJECT_DIR
 from publisher.errors import NotConforming
 from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
@@ -132,6 +132,7 @@ def build(settings: dict, progress=lambda message: None) -> dict:
         # returns their names relative to it, which the manifest then describes (size, SHA-256).
         downloads = [dump.name for dump in dumps.DUMPS]
         downloads += feed.write(partial, current(settings), record, prepared.triples, settings["base"])
+        downloads += tables.write(partial, published, settings["base"])
         # ---
         manifest["files"] = dumps.describe(partial, downloads)
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

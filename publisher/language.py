@@ -168,4 +168,20 @@ MESSAGES = {
     "overtreding": "violation",
     "waarschuwing": "warning",
     "informatie": "info",
+    # Tables
+    "Tabellen": "Tables",
+    "Platte CSV-tabellen voor wie geen RDF spreekt: een rij per praktijk, initiatief, organisatie of gemeente, met "
+    "URI's en namen, in UTF-8 met een kopregel.":
+        "Flat CSV tables for those who do not speak RDF: one row per practice, initiative, organisation or "
+        "municipality, with URIs and names, in UTF-8 with a header row.",
+    "Een cel met meerdere waarden scheidt ze met": "A cell with several values separates them with",
+    "(spatie, verticale streep, spatie). De CSVW-metadata (CSV on the Web) van elke tabel koppelt elke kolom aan haar "
+    "eigenschap in de graaf.":
+        "(space, vertical bar, space). The CSVW metadata (CSV on the Web) of each table maps every column to its "
+        "property in the graph.",
+    "CSVW-metadata": "CSVW metadata",
+    "Kolom": "Column",
+    "Titel": "Title",
+    "Meerdere waarden": "Several values",
+    "ja": "yes",
 }

@@ -33,8 +33,8 @@ ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "te
 
 def register(app: Flask) -> None:
     """Attach the views, the error handlers and the CORS headers to ``app``."""
-    from publisher.views import catalog, home, ldes, ontology, queries, resources, search, sparql
-    for module in (home, sparql, queries, resources, ontology, search, catalog, ldes):
+    from publisher.views import catalog, home, ldes, ontology, queries, resources, search, sparql, tables
+    for module in (home, sparql, queries, resources, ontology, search, catalog, ldes, tables):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)

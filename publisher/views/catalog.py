@@ -5,7 +5,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from publisher import catalog, dumps, formats, language
+from publisher import catalog, dumps, formats, language, tables
 from publisher import void as voids
 from publisher.errors import BadRequest
 from publisher.formats import GRAPHS, HTML
@@ -90,5 +90,10 @@ def distributions() -> list:
     found = [catalog.Distribution(root + "dumps/" + dump.name, dump.media_type, dump.file_type, dump.title,
                                   files.get(dump.name), "application/gzip" if dump.gzip else None)
              for dump in dumps.DUMPS]
+    for table in tables.TABLES:
+        data, metadata = table.files
+        # The CSVW metadata is the schema each CSV conforms to (CSV on the Web, W3C).
+        found.append(catalog.Distribution(root + data, "text/csv", "CSV", table.title, files.get(data),
+                                          conforms_to=root + metadata))
     found.append(catalog.Distribution(root + "ldes", "text/turtle", "RDF_TURTLE", FEED, conforms_to=LDES))
     return found

@@ -1,0 +1,249 @@
+"""Flat CSV tables of the graph for people who do not speak RDF, each with its CSV on the Web metadata (issue 5).
+
+One table per kind of thing, one row per resource, sorted by URI: ``tables/{name}.csv`` is UTF-8 (no byte-order mark)
+with a header row of the columns' names, commas and CRLF line ends (RFC 4180). Texts are Dutch, else English, else
+untagged. A linked resource has a column of URIs (``gemeenten``) and one of names (``gemeenten_namen``).
+
+**Multi-valued cells** join their values with `` | `` (space, vertical bar, space): URIs sorted, their names in the
+same order, other values sorted. ``cell.split(" | ")`` gives them back, as does a CSVW processor: the metadata sets
+``"separator": " | "`` on exactly those columns. A value holding `` | `` itself stops the build.
+
+``tables/{name}.csv-metadata.json`` (W3C CSVW) maps each column to the graph: ``aboutUrl`` is the row's ``uri``,
+``propertyUrl`` the values' property. A single URI gets a ``valueUrl``; a list of URIs is ``anyURI`` without one, as
+CSVW would expand a list into one comma-joined URI (tabular-metadata 5.1.3). Values of another resource (names of
+linked things, contact points) are ``suppressOutput`` unless an ``aboutUrl`` can name it.
+"""
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher import language
+from publisher.errors import InputError
+from publisher.layout import prefixed
+from publisher.vocab import DCT, FOAF, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SL, Namespace
+
+SEPARATOR, FOLDER = " | ", "tables"
+BESLUIT, ORG = Namespace(PREFIXES["besluit"]), Namespace(PREFIXES["org"])
+NIS_CODE = {"@id": SL.NisCode.value, "base": "string", "format": "[0-9]{5}"}
+LIST_RULE = {"nl": "Meerdere waarden zijn gescheiden door ' | '.", "en": "Several values are separated by ' | '."}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: the property path from the row's resource to its values, and how they are written."""
+
+    name: str  # snake_case ASCII: the CSV's header
+    titles: dict  # {"nl": ..., "en": ...}
+    path: tuple  # property IRIs from the row's resource; the last is the column's propertyUrl
+    datatype: object = "string"  # a CSVW datatype; "anyURI" for a column of URIs
+    many: bool = False
+    required: bool = False
+    kind: ox.NamedNode | None = None  # keep only the resources of this class at the path's first step
+    of: str | None = None  # a names column: the column of the URIs it names
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    kind: ox.NamedNode  # the class: one row per resource of it
+    title: dict
+    description: dict
+    columns: tuple
+
+    @property
+    def files(self) -> tuple[str, str]:
+        return f"{FOLDER}/{self.name}.csv", f"{FOLDER}/{self.name}.csv-metadata.json"
+
+
+URI = Column("uri", {"nl": "URI", "en": "URI"}, (RDF.type,), "anyURI", required=True)
+
+
+def col(name, nl, en, *path, datatype="string", many=False, required=False) -> Column:
+    return Column(name, {"nl": nl, "en": en}, path, datatype, many, required)
+
+
+def link(name, nl, en, prop, label=SKOS.prefLabel, many=True, required=False, kind=None) -> tuple[Column, Column]:
+    """The column of the URIs of linked resources, and the column of their names in the same order."""
+    titles = {"nl": f"{nl}: {'namen' if many else 'naam'}", "en": f"{en}: {'names' if many else 'name'}"}
+    names = Column(name + ("_namen" if many else "_naam"), titles, (prop, label), "string", many, required, kind, name)
+    return Column(name, {"nl": nl, "en": en}, (prop,), "anyURI", many, required, kind), names
+
+
+SOURCES = col("bronnen", "Bronnen", "Sources", PROV.wasDerivedFrom, datatype="anyURI", many=True, required=True)
+DATES = (col("uitgegeven", "Eerst gepubliceerd", "First published", DCT.issued, datatype="dateTime"),
+         col("gewijzigd", "Laatst gewijzigd", "Last modified", DCT.modified, datatype="dateTime"))
+CONTACT = (col("contact_email", "Contact: e-mail", "Contact: email", SCHEMA.contactPoint, SCHEMA.email, many=True),
+           col("contact_telefoon", "Contact: telefoon", "Contact: telephone", SCHEMA.contactPoint, SCHEMA.telephone,
+               many=True),
+           col("contact_webadres", "Contact: webadres", "Contact: web address", SCHEMA.contactPoint, SCHEMA.url,
+               datatype="anyURI", many=True))
+WEBSITE = col("website", "Website", "Website", FOAF.homepage, datatype="anyURI", many=True)
+SCOPE = (*link("doelgroepen", "Doelgroepen", "Target groups", SL.targetGroup),
+            *link("beleidsdomeinen", "Beleidsdomeinen", "Policy domains", SL.policyDomain),
+            *link("programmas", "Programma's", "Programmes", SL.programme, DCT.title))
+
+TABLES = (
+    Table("praktijken", SL.Practice, {"nl": "Praktijken", "en": "Practices"}, {
+        "nl": "Elke praktijk van de praktijkdatabank, met haar doelen, doelgroepen, beleidsdomeinen en programma's.",
+        "en": "Every practice of the database, with its goals, target groups, policy domains and programmes."}, (
+        URI, col("titel", "Titel", "Title", DCT.title, required=True),
+        col("inleiding", "Inleiding", "Introduction", DCT.abstract),
+        col("beschrijving", "Beschrijving", "Description", DCT.description, required=True),
+        col("succesfactoren", "Succesfactoren", "Success factors", SL.successFactor, many=True),
+        col("uitdagingen", "Uitdagingen", "Challenges", SL.challenge, many=True),
+        *link("categorie", "Categorie", "Category", SL.category, many=False, required=True),
+        *link("doelen", "Doelen", "Goals", SL.goal), *SCOPE,
+        col("zie_ook", "Zie ook", "See also", RDFS.seeAlso, datatype="anyURI", many=True), SOURCES, *DATES)),
+    Table("initiatieven", SL.Initiative, {"nl": "Initiatieven", "en": "Initiatives"}, {
+        "nl": "Elk lokaal initiatief, met de praktijk die het toepast, waar het loopt en wie het draagt.",
+        "en": "Every local initiative, with the practice it applies, where it runs and who runs it."}, (
+        URI, col("titel", "Titel", "Title", DCT.title, required=True),
+        col("beschrijving", "Beschrijving", "Description", DCT.description, required=True),
+        *link("praktijken", "Past praktijk toe", "Applies practice", SL.appliesPractice, DCT.title, required=True),
+        *link("gemeenten", "Gemeenten", "Municipalities", DCT.spatial, kind=SL.Municipality),
+        *link("plaatsen", "Plaatsen in een gemeente", "Places in a municipality", DCT.spatial, kind=SL.Locality),
+        col("spreiding", "Spreiding", "Coverage", DCT.coverage, many=True), *SCOPE,
+        *link("gedragen_door", "Gedragen door", "Run by", SL.runBy),
+        *link("partners", "Partners", "Partners", SL.partner), *CONTACT, WEBSITE, SOURCES, *DATES)),
+    Table("organisaties", SL.Organisation, {"nl": "Organisaties", "en": "Organisations"}, {
+        "nl": "Elke organisatie die initiatieven draagt of programma's uitvoert of steunt.",
+        "en": "Every organisation that runs initiatives or runs or supports programmes."}, (
+        URI, col("naam", "Naam", "Name", SKOS.prefLabel, required=True),
+        col("andere_namen", "Andere namen", "Other names", SKOS.altLabel, many=True),
+        col("beschrijving", "Beschrijving", "Description", DCT.description),
+        *link("werkingsgebied", "Werkingsgebied", "Area of operation", BESLUIT.werkingsgebied, many=False),
+        *link("deel_van", "Deel van", "Part of", ORG.subOrganizationOf),
+        WEBSITE, *CONTACT, SOURCES, *DATES)),
+    Table("gemeenten", SL.Municipality, {"nl": "Gemeenten", "en": "Municipalities"}, {
+        "nl": "Elke Belgische gemeente, ook wie in een fusie opging: die heeft 'vervangen door' en een einddatum.",
+        "en": "Every Belgian municipality, also those merged into another: they have 'replaced by' and an end date."}, (
+        URI, col("nis_code", "NIS-code", "NIS code", SKOS.notation, datatype=NIS_CODE, required=True),
+        col("naam", "Naam", "Name", SKOS.prefLabel, required=True),
+        *link("provincie", "Provincie", "Province", SL.province, many=False),
+        *link("gewest", "Gewest", "Region", SL.region, many=False, required=True),
+        col("gemeenteregister", "In het gemeenteregister (data.vlaanderen.be)",
+            "In the municipality register (data.vlaanderen.be)", OWL.sameAs, datatype="anyURI", many=True),
+        col("postcodes", "Postcodes", "Postal codes", SL.postalCode, many=True),
+        col("geldig_vanaf", "Geldig vanaf", "Valid from", SL.validFrom, datatype="date"),
+        col("geldig_tot_en_met", "Geldig tot en met", "Valid until", SL.validUntil, datatype="date"),
+        *link("vervangen_door", "Vervangen door", "Replaced by", DCT.isReplacedBy),
+        *link("vervangt", "Vervangt", "Replaces", DCT.replaces))),
+)
+
+
+def write(folder: Path, triples: list, base: str) -> list[str]:
+    """Write each table and its CSVW metadata into ``folder/tables``; return their names relative to ``folder``.
+
+    :param base: unused: the graph's URIs carry it already, and the metadata names its table by a relative URL.
+    :raises InputError: a value holds the separator, or a single-valued column has several values.
+    """
+    graph = _Graph(triples)
+    (folder / FOLDER).mkdir(exist_ok=True)
+    for table in TABLES:
+        rows, tags = graph.rows(table)
+        data, metadata = table.files
+        with open(folder / data, "w", encoding="utf-8", newline="") as stream:
+            csv.writer(stream).writerows([[column.name for column in table.columns], *rows])
+        document = json.dumps(metadata_of(table, tags), indent=2, ensure_ascii=False)
+        (folder / metadata).write_text(document + "\n", encoding="utf-8")
+    return [name for table in TABLES for name in table.files]
+
+
+class _Graph:
+    """The triples indexed by subject and property, and the members of each class."""
+
+    def __init__(self, triples):
+        self.objects, self.members = {}, {}
+        for t in triples:
+            self.objects.setdefault((t.subject, t.predicate), []).append(t.object)
+            if t.predicate == RDF.type:
+                self.members.setdefault(t.object, set()).add(t.subject)
+
+    def rows(self, table: Table) -> tuple[list[list[str]], dict]:
+        """The table's rows, sorted by URI, and the language tags of each column's texts."""
+        tags, rows = {column.name: set() for column in table.columns}, []
+        for subject in sorted(self.members.get(table.kind, ()), key=lambda term: term.value):
+            cells = {}
+            for column in table.columns:
+                terms = cells[column.name] = self.values(subject, column, cells)
+                if len(terms) > 1 and not column.many or any(SEPARATOR in term.value for term in terms):
+                    raise InputError(f"{subject.value}: column {column.name} of {table.name}.csv cannot hold "
+                                     f"{[t.value for t in terms]} (one value only, or a value holds {SEPARATOR!r})")
+                tags[column.name].update(t.language for t in terms if isinstance(t, ox.Literal) and t.language)
+            rows.append([SEPARATOR.join(term.value for term in terms) for terms in cells.values()])
+        return rows, tags
+
+    def values(self, subject, column: Column, cells: dict) -> list:
+        """The terms of a cell: the row's URI, the names of another column's URIs, or what the path reaches."""
+        if column is URI:
+            return [subject]
+        if column.of:  # an empty name keeps the order when a resource has none
+            names = (_in_language(self.objects.get((uri, column.path[-1]), [])) for uri in cells[column.of])
+            return [min(found, key=lambda term: term.value, default=ox.Literal("")) for found in names]
+        terms = [subject]
+        for step, prop in enumerate(column.path):
+            terms = [o for t in terms for o in self.objects.get((t, prop), [])]
+            if step == 0 and column.kind is not None:
+                terms = [t for t in terms if t in self.members.get(column.kind, ())]
+        if column.datatype == "anyURI":
+            return sorted({t for t in terms if isinstance(t, ox.NamedNode)}, key=lambda term: term.value)
+        return sorted(_in_language([t for t in terms if isinstance(t, ox.Literal)]), key=lambda term: term.value)
+
+
+def _in_language(literals: list) -> list:
+    """The literals in the best language: Dutch, else English, else untagged, else the first tag.
+
+    >>> [t.value for t in _in_language([ox.Literal("Gand", language="fr"), ox.Literal("Gent", language="nl")])]
+    ['Gent']
+    """
+    present = {literal.language or "" for literal in literals}
+    best = next((tag for tag in language.fallbacks("nl") if tag in present), min(present, default=""))
+    return [literal for literal in literals if (literal.language or "") == best]
+
+
+def metadata_of(table: Table, tags: dict) -> dict:
+    """The CSVW metadata of a table; a column whose texts all have one language tag gets it as ``lang``."""
+    return {"@context": "http://www.w3.org/ns/csvw", "url": f"{table.name}.csv",
+            "dc:title": _texts(table.title), "dc:description": _texts(table.description),
+            "tableSchema": {"columns": [_column(column, tags[column.name], table.kind) for column in table.columns],
+                            "aboutUrl": "{+uri}", "primaryKey": "uri"}}
+
+
+def _column(column: Column, tags: set, kind: ox.NamedNode) -> dict:
+    # The header is the name, so it is also a title: CSVW checks the header against the titles (und: any language).
+    found = {"name": column.name, "titles": {"und": column.name, **column.titles},
+             "dc:description": _texts(_description(column)), "datatype": column.datatype,
+             "propertyUrl": column.path[-1].value, "required": column.required}
+    if column is URI or column.datatype == "anyURI" and not column.many:
+        # The URI column gives the row's rdf:type. Templates read strings: csvw 4.1 mangles anyURI values in them.
+        found.update(datatype="string", valueUrl=kind.value if column is URI else "{+" + column.name + "}")
+    if column.many:
+        found["separator"] = SEPARATOR
+    if column.of and not column.many:
+        found["aboutUrl"] = "{+" + column.of + "}"
+    elif column.of or len(column.path) > 1:
+        found["suppressOutput"] = True  # the values belong to a resource that no cell names
+    if len(tags) == 1:
+        found["lang"] = next(iter(tags))
+    return found
+
+
+def _description(column: Column) -> dict:
+    path = " / ".join(prefixed(prop.value) for prop in column.path)
+    path += f" ({prefixed(column.kind.value)})" if column.kind else ""
+    found = {"nl": f"Uit {path}.", "en": f"From {path}."}
+    if column is URI:
+        found = {"nl": "De URI van wat de rij beschrijft; ook zijn rdf:type.",
+                 "en": "The URI of what the row describes; also its rdf:type."}
+    elif column.of:
+        found = {"nl": f"De naam van elke URI in kolom {column.of}, in dezelfde volgorde ({path}).",
+                 "en": f"The name of each URI in column {column.of}, in the same order ({path})."}
+    return {lang: f"{text} {LIST_RULE[lang]}" if column.many else text for lang, text in found.items()}
+
+
+def _texts(texts: dict) -> list[dict]:
+    return [{"@value": value, "@language": lang} for lang, value in texts.items()]
