@@ -68,11 +68,9 @@ def summary(triples) -> dict:
     for iri in about[dataset].get(catalog.DCAT.distribution, []):
         checksum = about.get(ox.NamedNode(one(iri, catalog.SPDX.checksum) or iri.value), {})
         shown.append({"title": text(iri, DCT.title), "url": one(iri, catalog.DCAT.downloadURL),
-                      "media_type": one(iri, catalog.DCAT.mediaType).rsplit("/", 2)[-2:],
+                      "media_type": one(iri, catalog.DCAT.mediaType).removeprefix(dumps.IANA),
                       "bytes": one(iri, catalog.DCAT.byteSize),
                       "sha256": checksum.get(catalog.SPDX.checksumValue, [ox.Literal("")])[0].value})
-    for item in shown:
-        item["media_type"] = "/".join(item["media_type"])
     return {"title": text(dataset, DCT.title), "description": text(dataset, DCT.description),
             "license": one(dataset, catalog.DCT.license) or one(ox.NamedNode(settings()["base"] + "catalog"),
                                                                  DCT.license),
