@@ -85,9 +85,10 @@ def in_language(response: Response) -> Response:
     return response
 
 
-def serialize(triples, fmt: Format) -> bytes:
-    """Serialize a graph in an RDF format, sorted (one block per subject), with the project's prefixes."""
-    return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes=PREFIXES)
+def serialize(triples, fmt: Format, prefixes: dict | None = None) -> bytes:
+    """Serialize a graph in an RDF format, sorted (one block per subject), with the project's prefixes and
+    ``prefixes``."""
+    return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **(prefixes or {})})
 
 
 def term_html(term) -> Markup:

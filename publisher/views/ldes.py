@@ -9,14 +9,12 @@ page gain relations with the next build, so they are kept a minute.
 
 import hashlib
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from publisher import feed, formats
 from publisher.errors import NotFound
 from publisher.formats import GRAPHS
-from publisher.views import get_store, local, settings
-from publisher.vocab import PREFIXES
+from publisher.views import get_store, local, serialize, settings
 
 blueprint = Blueprint("ldes", __name__)
 SHORT, YEAR = 60, 365 * 86400  # seconds
@@ -56,7 +54,7 @@ def _stream() -> feed.Stream:
 def graph(triples, max_age: int, immutable: bool = False) -> Response:
     """Serialize in the negotiated format, to be kept ``max_age`` seconds (and never revalidated if immutable)."""
     fmt = formats.negotiate(GRAPHS, request)
-    body = ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **feed.PREFIXES})
+    body = serialize(triples, fmt, feed.PREFIXES)
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])  # the same bytes keep their ETag across builds
