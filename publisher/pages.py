@@ -1,6 +1,6 @@
 """Read a practice page of the VVSG practice database into a ``Record``: the page's text, or the page saved as HTML.
 
-The layout (``shared/seeds/000_f828c39997d712d8.txt``): an optional title line, the image's file name and its
+The layout (``tests/fixtures/seeds/000_f828c39997d712d8.txt``): an optional title line, the image's file name and its
 credit, a lead paragraph, then sections headed by a line of their own (``Categorie``, ``Doelen``, ``Doelgroep``,
 ``Beschrijving``, ``Succesfactoren``, ``Uitdagingen``, ``Deze praktijk in``, ``Nuttige links``,
 ``Beleidsdomeinen``) holding paragraphs and bullets (``•``). Under ``Deze praktijk in`` a line naming places

@@ -1,5 +1,7 @@
-"""Shared fixtures: the project's settings, and one real build of the real graph for the whole session."""
+"""Shared fixtures: the project's settings, one real build of the real graph for the whole session, and the tally
+of the adversarial suite (``tests/adversarial/``), printed at the end of the run for SECURITY.md."""
 
+import json
 import os
 import shutil
 import socket
@@ -15,8 +17,68 @@ import pytest
 from publisher import build, config
 
 PROJECT = config.PROJECT_DIR
-SEEDS = PROJECT.parent / "shared" / "seeds"
+SEEDS = PROJECT / "tests" / "fixtures" / "seeds"  # copied from the project's source documents
 RECORD = SEEDS / "000_f828c39997d712d8.txt"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--soak", action="store_true",
+                     help="Also run the long soak runs of the adversarial suite (minutes each).")
+    parser.addoption("--adversarial-report", metavar="PATH",
+                     help="Write the adversarial tally (cases tried and refused, per class of attack) as JSON.")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "soak: a long run, only with --soak")
+    config.stash[TALLY] = {}
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--soak"):
+        return
+    skip = pytest.mark.skip(reason="a soak run: give --soak")
+    for item in items:
+        if "soak" in item.keywords:
+            item.add_marker(skip)
+
+
+TALLY = pytest.StashKey[dict]()
+
+
+class Tally:
+    """Counts of one class of attack: each case tried, and whether it was refused as the README documents."""
+
+    def __init__(self, store: dict, name: str):
+        self.entry = store.setdefault(name, {"tried": 0, "refused": 0, "failed": []})
+
+    def case(self, description: str, refused: bool) -> bool:
+        """Count one case; return ``refused`` so that a test can assert on it in the same line."""
+        self.entry["tried"] += 1
+        if refused:
+            self.entry["refused"] += 1
+        else:
+            self.entry["failed"].append(description[:200])
+        return refused
+
+
+@pytest.fixture
+def tally(request):
+    """``tally("class of attack").case(description, refused)``: what the adversarial suite tried, for SECURITY.md."""
+    return lambda name: Tally(request.config.stash[TALLY], name)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    counts = config.stash.get(TALLY, {})
+    if not counts:
+        return
+    terminalreporter.section("adversarial tally")
+    width = max(len(name) for name in counts)
+    terminalreporter.write_line(f"{'class of attack':<{width}}  tried  refused as documented")
+    for name, entry in sorted(counts.items()):
+        terminalreporter.write_line(f"{name:<{width}}  {entry['tried']:>5}  {entry['refused']:>5}")
+    path = config.getoption("--adversarial-report")
+    if path:
+        Path(path).write_text(json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """The catalogue a harvesting portal reads: DCAT-AP valid, every distribution downloadable and as stated, and VoID.
 
-The DCAT-AP shapes are the official ones in ``../shared/conformance/`` (SEMIC releases), run with pySHACL.
+The DCAT-AP shapes are the official ones vendored in ``tests/conformance/`` (SEMIC releases), run with pySHACL.
 """
 
 import gzip
@@ -17,7 +17,7 @@ from rdflib import RDF
 
 from conftest import PROJECT
 
-CONFORMANCE = PROJECT.parent / "shared" / "conformance"
+CONFORMANCE = PROJECT / "tests" / "conformance"  # vendored; tests/conformance/README.md gives the sources
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
