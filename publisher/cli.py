@@ -14,7 +14,10 @@ from publisher.vocab import PREFIXES
 
 
 def _settings(ctx: click.Context) -> dict:
-    return config.load(ctx.obj)
+    try:
+        return config.load(ctx.obj)
+    except PublisherError as error:
+        _fail(error)
 
 
 def _progress(start=time.monotonic()):

@@ -8,8 +8,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from publisher.errors import PublisherError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SAMENLEVEN_"
+
+
+class SettingError(PublisherError, ValueError):
+    """A setting's value is not of its type: the command stops with exit 2 before doing anything."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,25 @@ class Setting:
     @property
     def env(self) -> str:
         return ENV_PREFIX + self.name.upper()
+
+    def convert(self, value):
+        """Read ``value`` (text from the environment, or a value a caller gave) as this setting's type.
+
+        >>> Setting("x", True, "").convert("no"), Setting("x", 3, "").convert("5")
+        (False, 5)
+
+        :raises SettingError: a value that is not of the setting's type, with the setting's name.
+        """
+        kind = type(self.default)
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return value
+        try:
+            if kind is bool:
+                return _boolean(value)
+            return kind(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"setting {self.name} ({self.env}) must be {_KINDS.get(kind, kind.__name__)}, "
+                             f"not {value!r}") from None
 
 
 SETTINGS = (
@@ -54,6 +81,15 @@ SETTINGS = (
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+
+
+def _boolean(value) -> bool:
+    text = str(value).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise ValueError(value)
 _PATHS = {"ontology_dir", "graph_dir", "shapes_dir", "build_dir", "queries_dir"}
 
 
@@ -61,6 +97,7 @@ def load(overrides=None, environ=None) -> dict:
     """Return every setting: defaults, then environment variables, then ``overrides``.
 
     :raises KeyError: for an override that names no setting.
+    :raises SettingError: for a value that is not of its setting's type (the message names the setting).
     """
     environ = os.environ if environ is None else environ
     values = {s.name: environ.get(s.env, s.default) for s in SETTINGS}
@@ -70,7 +107,7 @@ def load(overrides=None, environ=None) -> dict:
         if value is not None:
             values[name] = value
     for setting in SETTINGS:  # environment variables are text; each setting keeps its default's type
-        values[setting.name] = type(setting.default)(values[setting.name])
+        values[setting.name] = setting.convert(values[setting.name])
     if not str(values["base"]).endswith("/"):
         values["base"] = str(values["base"]) + "/"
     for name in _PATHS:

@@ -1,5 +1,7 @@
 """The README carries the tables the code derives (settings, canned queries); the settings layers override in order."""
 
+import pytest
+
 from conftest import PROJECT
 from publisher import config
 
@@ -31,3 +33,20 @@ def test_create_app_takes_settings_from_the_mapping_it_is_given(built):
         assert len(response.get_json()["results"]["bindings"]) == 5
     finally:
         app.extensions["samenleven.store"].get().close()
+
+
+@pytest.mark.parametrize("text,expected", [("false", False), ("0", False), ("no", False), ("False", False),
+                                           ("true", True), ("1", True), ("yes", True)])
+def test_a_boolean_setting_reads_false_0_and_no_as_false(text, expected):
+    flag = config.Setting("flag", True, "a boolean setting")
+    assert flag.convert(text) is expected
+
+
+def test_a_setting_of_the_wrong_type_stops_the_command_with_its_name(tmp_path):
+    import os
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "publisher", "--build-dir", tmp_path, "build"], cwd=PROJECT,
+                          capture_output=True, text=True, env={**os.environ, "SAMENLEVEN_MAX_ROWS": "many"})
+    assert done.returncode == 2
+    assert "SAMENLEVEN_MAX_ROWS" in done.stderr and "'many'" in done.stderr and "Traceback" not in done.stderr
