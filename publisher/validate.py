@@ -1,12 +1,14 @@
 """Validate the data with pySHACL and report each result with the graph/ file that defines its focus node."""
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 import rdflib
+from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from publisher import uris
@@ -47,7 +49,13 @@ class Report:
         return not self.violations
 
     def text(self) -> str:
+        """Each result, then a summary: the count per severity and shape, most frequent first."""
         lines = [r.line() for r in self.violations + self.warnings]
+        summary = Counter((r.severity, r.shape) for r in self.results)
+        if summary:
+            lines.append("\nby severity and shape:")
+            lines += [f"  {n:5}  {severity}  {shape}" for (severity, shape), n in
+                      sorted(summary.items(), key=lambda item: (item[0][0] != "Violation", -item[1], item[0]))]
         lines.append(f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)")
         return "\n".join(lines)
 
@@ -102,30 +110,72 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph, origin: dict | None = Non
     _, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                           allow_warnings=True)
     names = data.namespace_manager
-    results = []
+    results = set()  # a result reached through two shapes' targets is reported once
     # Only the report's own results: the details of a failed sh:node are in sh:detail, not counted again.
     for result in report_graph.objects(None, SH.result):
         focus = report_graph.value(result, SH.focusNode)
-        results.append(Result(
+        source = report_graph.value(result, SH.sourceShape)
+        results.add(Result(
             severity=str(report_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-            focus=_show(focus, names),
-            path=_show(report_graph.value(result, SH.resultPath), names),
+            focus=_blank(focus, data, names) if isinstance(focus, rdflib.BNode) else _show(focus, names),
+            path=_path(shapes.value(source, SH.path) or report_graph.value(result, SH.resultPath), shapes, names),
             value=_show(report_graph.value(result, SH.value), names),
             message=str(report_graph.value(result, SH.resultMessage) or ""),
-            shape=_show(report_graph.value(result, SH.sourceShape), names),
+            shape=_shape(source, shapes, names),
             file=_file_of(focus, data, origin or {}),
         ))
-    results.sort(key=lambda r: (r.file, r.focus, r.path, r.value))
-    return Report(results, report_graph)
+    return Report(sorted(results, key=lambda r: (r.file, r.focus, r.path, r.value, r.message)), report_graph)
 
 
-def _file_of(node, data: rdflib.Graph, origin: dict) -> str:
-    """Return the file that defines a node; a blank node belongs to the named resource that holds it."""
+def _shape(shape, shapes: rdflib.Graph, names) -> str:
+    """Name a shape: a named node shape by its IRI, a blank property shape by its node shape and ``sh:name``."""
+    if not isinstance(shape, rdflib.BNode):
+        return _show(shape, names)
+    parent = shapes.value(None, SH.property, shape)
+    name = shapes.value(shape, SH.name) or _path(shapes.value(shape, SH.path), shapes, names)
+    return f"{_show(parent, shapes.namespace_manager) if parent is not None else 'a shape'} › {name}"
+
+
+def _path(path, shapes: rdflib.Graph, names) -> str:
+    """Write a SHACL property path as a SPARQL property path (SHACL 2.3.1).
+
+    >>> g = rdflib.Graph().parse(data="[] <http://www.w3.org/ns/shacl#alternativePath> (<http://e/a> "
+    ...     "[ <http://www.w3.org/ns/shacl#inversePath> <http://e/b> ]) .", format="turtle")
+    >>> _path(next(g.subjects(SH.alternativePath)), g, g.namespace_manager)
+    '(<http://e/a>|^<http://e/b>)'
+    """
+    if not isinstance(path, rdflib.BNode):
+        return _show(path, names)
+    if (path, rdflib.RDF.first, None) in shapes:
+        return "/".join(_path(step, shapes, names) for step in Collection(shapes, path))
+    listed = shapes.value(path, SH.alternativePath)
+    if listed is not None:
+        return "(" + "|".join(_path(step, shapes, names) for step in Collection(shapes, listed)) + ")"
+    for kind, mark in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"), (SH.oneOrMorePath, "{}+"),
+                       (SH.zeroOrOnePath, "{}?")):
+        inner = shapes.value(path, kind)
+        if inner is not None:
+            return mark.format(_path(inner, shapes, names))
+    return "[a path]"
+
+
+def _holder(node, data: rdflib.Graph):
+    """The named resource that holds a blank node (following the links up), or the node itself."""
     seen = set()
     while isinstance(node, rdflib.BNode) and node not in seen:
         seen.add(node)
         node = next(data.subjects(None, node), node)
-    return origin.get(str(node), "?")
+    return node
+
+
+def _blank(node, data: rdflib.Graph, names) -> str:
+    holder = _holder(node, data)
+    return "a blank node" if isinstance(holder, rdflib.BNode) else f"a blank node of {_show(holder, names)}"
+
+
+def _file_of(node, data: rdflib.Graph, origin: dict) -> str:
+    """Return the file that defines a node; a blank node belongs to the named resource that holds it."""
+    return origin.get(str(_holder(node, data)), "?")
 
 
 def _show(term, names) -> str:

@@ -66,3 +66,27 @@ def test_every_property_shape_carries_names_descriptions_order_and_group(context
             if shapes.value(prop, predicate) is None:
                 missing.append((prop, predicate))
     assert not missing
+
+
+def test_the_report_names_paths_and_shapes_and_ends_with_a_summary(context):
+    """An initiative with no place and no contact: the recommended shapes' alternative paths are written out,
+    the blank property shapes are named by their node shape and sh:name, and the summary counts them."""
+    ontology, shapes = context
+    data = rdflib.Graph().parse(data="""
+        @prefix sl: <https://w3id.org/samenleven/ns#> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        <https://w3id.org/samenleven/id/initiatief/x> a sl:Initiative ;
+            dct:title "Buurtfeest"@nl ;
+            sl:appliesPractice <https://w3id.org/samenleven/id/praktijk/y> .
+        """, format="turtle")
+    validate.bind_prefixes(data)
+    report = validate.validate(data + ontology, shapes)
+    text = report.text()
+    assert "[blank node]" not in text
+    assert "path: (dct:spatial|dct:coverage)" in text
+    assert "Initiative_RecommendedShape › plaats of spreiding" in text
+    summary = text.split("by severity and shape:")[1]
+    shown = [line.split() for line in summary.splitlines() if "Initiative_RecommendedShape" in line]
+    assert sum(int(words[0]) for words in shown) == len(
+        [r for r in report.results if "Initiative_RecommendedShape" in r.shape])
+    assert len(report.results) == len(set(report.results))
