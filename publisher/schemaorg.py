@@ -19,7 +19,6 @@ from publisher.vocab import DCT, FOAF, OWL, PREFIXES, PROV, RDF, SCHEMA, SKOS, S
 
 ORG, BESLUIT, DCAT = (Namespace(PREFIXES[prefix]) for prefix in ("org", "besluit", "dcat"))
 CONTEXT = "https://schema.org"
-LICENCE = "https://creativecommons.org/publicdomain/zero/1.0/"  # CC0 1.0, the Flemish open-data default (issue 5)
 # JSON may hold these unescaped, but inside <script> "</" ends the element, and U+2028/U+2029 end a line in
 # older JavaScript; the \u escapes mean the same characters to a JSON parser (RFC 8259, section 7).
 ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -48,11 +47,13 @@ def document(triples, uri: str, url: str, lang: str = "nl") -> dict | None:
     return _clean({**data, "mainEntityOfPage": page, **describe(graph, node)})
 
 
-def dataset(manifest: dict, home: str, downloads: list[tuple[str, str, str]], lang: str = "nl") -> dict:
+def dataset(manifest: dict, home: str, downloads: list[tuple[str, str, str]], licence: str,
+            lang: str = "nl") -> dict:
     """Return the schema:Dataset for the home page. downloads: (url, media type, label) per dump.
 
     :param manifest: the build's manifest (its id, creation time, base and counts).
     :param home: the address of the home page.
+    :param licence: the licence's URI (the ``license`` setting, which the catalogue states too).
     """
     counts = defaultdict(int, {key.replace(" ", "_"): n for key, n in manifest.get("counts", {}).items()})
     texts = DATASET.get(lang, DATASET["nl"])
@@ -61,7 +62,7 @@ def dataset(manifest: dict, home: str, downloads: list[tuple[str, str, str]], la
     return {
         "@context": CONTEXT, "@type": "Dataset", "url": home, "name": texts["name"],
         "description": texts["description"].format_map(counts),
-        "keywords": texts["keywords"], "inLanguage": ["nl", "en"], "license": LICENCE, "isAccessibleForFree": True,
+        "keywords": texts["keywords"], "inLanguage": ["nl", "en"], "license": licence, "isAccessibleForFree": True,
         "creator": vvsg, "publisher": vvsg, "version": manifest["id"], "dateModified": manifest["created"],
         "distribution": [{"@type": "DataDownload", "contentUrl": address, "encodingFormat": media, "name": label}
                          for address, media, label in downloads],

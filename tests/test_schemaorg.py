@@ -181,12 +181,26 @@ def test_the_script_is_not_escaped_again_in_a_template(store):
 def test_the_dataset_names_its_licence_and_downloads(store, lang, name):
     downloads = [("http://127.0.0.1:8000/dumps/graph.ttl", "text/turtle", "Turtle"),
                  ("http://127.0.0.1:8000/dumps/graph.nt.gz", "application/n-triples", "N-Triples (gzip)")]
-    data = schemaorg.dataset(store.manifest, "http://127.0.0.1:8000/", downloads, lang)
+    licence = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"  # not the default
+    data = schemaorg.dataset(store.manifest, "http://127.0.0.1:8000/", downloads, licence, lang)
     assert data["@type"] == "Dataset" and data["url"] == "http://127.0.0.1:8000/"
     assert name in data["name"]
     assert f"{store.manifest['counts']['initiatives']} " in data["description"]
     assert len(data["description"]) >= 50  # Google's minimum for a Dataset description
-    assert data["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"  # CC0 1.0, as issue 5 sets
+    assert data["license"] == licence
     assert [(d["@type"], d["contentUrl"], d["encodingFormat"]) for d in data["distribution"]] == [
         ("DataDownload", url, media) for url, media, _ in downloads]
     assert json.loads(str(schemaorg.script(data)).split(">", 1)[1][:-len("</script>")]) == data
+
+
+def test_the_home_page_states_the_licence_of_the_license_setting(built):
+    """An operator who publishes under another licence sees it in the page's JSON-LD, as in the catalogue."""
+    from publisher.app import create_app
+    licence = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    app = create_app({"build_dir": built[0]["build_dir"], "license": licence})
+    try:
+        page = app.test_client().get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    finally:
+        app.extensions["samenleven.store"].get().close()
+    script = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(script)["license"] == licence

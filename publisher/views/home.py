@@ -29,7 +29,8 @@ def home():
                       if ox.NamedNode(iri) in store.layout.labels), key=lambda item: item[0].text.lower())
     downloads = [(url_for("home.dump", name=dump.name, _external=True), dump.media_type, dump.title[lang])
                  for dump in dumps.DUMPS]
-    data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads, lang)
+    data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
+                             settings()["license"], lang)
     body = render_template("home.html", manifest=store.manifest, newest=presenter.listing(
         newest, store.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
     return in_language(Response(body, content_type=HTML.content_type))
