@@ -22,7 +22,7 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from conftest import PROJECT
-from publisher import build, config, formats, municipalities, queries, sandbox
+from publisher import build, config, municipalities, queries, sandbox
 from publisher import store as stores
 
 QUERIES = queries.load(config.load()["queries_dir"])  # queries/, or where SAMENLEVEN_QUERIES_DIR says, as the server
