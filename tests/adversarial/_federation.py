@@ -82,7 +82,7 @@ def escape(text: str, which: list[bool]) -> str:
     r"""Write the characters of ``text`` chosen by ``which`` as ``\u`` or ``\U`` escapes.
 
     >>> escape("SERVICE", [True, False, False, False, False, False, False])
-    '\\u0053ERVICE'
+    '\\U00000053ERVICE'
     """
     out = []
     for i, char in enumerate(text):
