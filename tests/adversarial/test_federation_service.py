@@ -105,6 +105,42 @@ def test_service_smuggling_is_refused_and_reaches_no_listener(server, listeners,
     assert seen["reaching"] >= EXAMPLES // 5, "the battery must be aimed: a good share reaches an open listener"
 
 
+def test_with_an_allow_list_the_lexer_alone_keeps_other_hosts_out(built, listeners, control, tally):
+    """Query processes keep the network when service_allow names a host; only that host may then be called."""
+    process, url = start_server(built[0]["build_dir"], service_allow="127.0.0.2")
+    attack = tally("SERVICE smuggling (lexer on)")
+    ipv4 = listeners[0]
+    # Spellings that would make a reader resolve the allowed prefix while Oxigraph resolves the other one.
+    aimed = [f"PREFIX SILENTe: <http://127.0.0.2/> PREFIX e: <{ipv4.url}/> SELECT * {{ SERVICE SILENTe:x {{}} }}",
+             f"PREFIX SERVICEe: <http://127.0.0.2/> PREFIX e: <{ipv4.url}/> SELECT * {{ SERVICEe:x {{}} }}",
+             f"PREFIX : <{ipv4.url}/> PREFIX a: <http://127.0.0.2/> SELECT * {{ SERVICE:x {{}} }}",
+             f'SELECT * {{ BIND("\\u0022 SERVICE <http://127.0.0.2/> {{}} " AS ?a) SERVICE <{ipv4.url}> {{}} }}',
+             f"BASE <http://127.0.0.2/> SELECT * {{ SERVICE <//127.0.0.1:{ipv4.port}/sparql> {{}} }}",
+             f"SELECT * {{ SERVICE <http://127.0.0.2@127.0.0.1:{ipv4.port}/sparql> {{}} }}"]
+    try:
+        for query in aimed:
+            would_reach = reaches(control, listeners, query)
+            before = connections(listeners)
+            status, _, body = send(url, query, "get")
+            assert attack.case(f"allow-list: {query}", status == 403 and connections(listeners) == before), \
+                (query, status, body[:300], would_reach)
+
+        @settings(derandomize=True, max_examples=60, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(service_queries(targets(listeners)))
+        def case(query):
+            would_reach = reaches(control, listeners, query)
+            before = connections(listeners)
+            status, _, body = send(url, query, "body")
+            documented = status == 403 and b"service_allow" in body if would_reach else status in (200, 400, 403)
+            assert attack.case(f"allow-list: {query}", documented and connections(listeners) == before), \
+                (status, body[:300], query)
+
+        case()
+    finally:
+        stop_server(process)
+
+
 def test_the_network_barrier_alone_stops_every_spelling(built, listeners, control, tally):
     """The lexer switched off: the battery goes straight to the sandbox's worker processes, which have no network."""
     settings_, _ = built
