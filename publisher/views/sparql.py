@@ -69,8 +69,9 @@ def refuse_services(outline: sparql.Outline, text: str) -> None:
     """
     hosts = allowed_hosts()
     if not hosts and not current_app.extensions["samenleven.isolated"] and sparql.mentions_service(text):
-        raise Forbidden("this server cannot shut its query processes off from the network, so it refuses every "
-                        "query that mentions SERVICE (even in a string or a comment)", limit="service_allow")
+        raise Forbidden("this server cannot shut its query processes off from the network (its log says why) and "
+                        "its service_allow setting is empty, so it refuses every query that mentions SERVICE, even "
+                        "in a string or a comment", limit="service_allow")
     refused = outline.refused_services(hosts)
     if refused:
         raise Forbidden(f"SERVICE calls to {', '.join(refused)} are not allowed: this endpoint calls only the hosts "
