@@ -1,11 +1,15 @@
 """The web application factory: settings in layers, the store of the build in use, the views."""
 
+import logging
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from publisher import config as settings_table
-from publisher import queries, views
+from publisher import isolation, queries, shares, views
 from publisher import store as stores
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config=None) -> Flask:
@@ -18,10 +22,28 @@ def create_app(config=None) -> Flask:
     app.config["SAMENLEVEN"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings["max_query_size"] * 3 + 4096  # room for form encoding
     app.json.ensure_ascii = False
-    app.extensions["samenleven.store"] = stores.Holder(settings)
+    isolated = _isolate(settings)
+    app.extensions["samenleven.isolated"] = isolated
+    app.extensions["samenleven.store"] = stores.Holder(settings, isolate=isolated)
+    app.extensions["samenleven.shares"] = shares.Shares(settings["client_queries"])
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
     views.register(app)
     if settings["proxy_hops"]:
         hops = settings["proxy_hops"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     return app
+
+
+def _isolate(settings: dict) -> bool:
+    """Whether query processes leave the network: when no SERVICE is allowed and the kernel lets them.
+
+    Probed once, at start, so that the log says at once when the barrier is missing; the endpoint then refuses
+    every query that mentions SERVICE (``views.sparql.refuse_services``).
+    """
+    if settings["service_allow"].strip():
+        return False
+    reason = isolation.probe()
+    if reason:
+        log.warning("query processes cannot be shut off from the network (%s): every query that mentions SERVICE "
+                    "is refused", reason)
+    return reason is None

@@ -64,6 +64,17 @@ SETTINGS = (
     Setting("max_rows", 10000, "Most result rows (or triples) a query returns; a truncated answer says so."),
     Setting("max_query_size", 65536, "Longest query accepted, in bytes (413 past it)."),
     Setting("query_workers", 2, "Processes per server process that run queries, each started when first needed."),
+    Setting("query_memory", 1024,
+            "MiB of memory a query process may allocate (RLIMIT_DATA); a query past it gets a 503 and the process "
+            "is replaced."),
+    Setting("query_queue_wait", 1.0,
+            "Seconds a query waits for a free query process; after it, a 503 with Retry-After."),
+    Setting("client_queries", 1,
+            "Queries one client address may have running at once (per server process, after proxy_hops); "
+            "past it, a 429 at once. Keep it below query_workers so that one client always leaves a process for "
+            "the others."),
+    Setting("max_result_size", 16777216,
+            "Longest answer a query may return, in bytes as serialized (503 past it, in every format)."),
     Setting("proxy_hops", 0,
             "Reverse proxies in front of the server whose X-Forwarded-Proto/-Host/-Prefix headers are trusted, so "
             "that links name the public address; 0 when clients reach the server directly."),

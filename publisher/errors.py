@@ -93,6 +93,12 @@ class UnsupportedMediaType(HTTPProblem):
     status, title = 415, "Unsupported media type"
 
 
+class TooManyRequests(HTTPProblem):
+    """A client that already has its share of queries running (RFC 6585, 4)."""
+
+    status, title = 429, "Too many requests"
+
+
 class Unavailable(HTTPProblem):
     """The store cannot answer now: no build yet, every query process busy, or a query stopped at its limit."""
 

@@ -1,68 +1,63 @@
-"""Run untrusted queries in worker processes that can be killed, so that a time limit really stops the work.
+"""Run untrusted queries in worker processes that can be killed, so that a limit really stops the work.
 
 pyoxigraph offers no way to cancel a query once it runs, and a thread cannot be stopped. So each query a client
 sends runs in a separate process with the store open read-only; if it has not answered when its time is up, the
 process is killed (SIGKILL: its core and memory are freed at once) and a fresh one is started for the next query.
-Workers are started when first needed and reused; the results cross back already serialized, capped at
-``max_rows``.
+Each worker caps its own memory (``query_memory``: an allocation past it kills the worker, which is replaced)
+and, unless SERVICE calls are allowed, leaves the network before it opens the store (``publisher.isolation``).
+A query waits at most ``query_queue_wait`` for a free worker. Workers are started when first needed and reused;
+the results cross back already serialized, capped at ``max_rows`` and ``max_result_size``.
 """
 
-import json
+import math
 import multiprocessing
+import signal
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from publisher import isolation
+from publisher.answers import Answer, Job, answer
 from publisher.errors import Unavailable
 
+__all__ = ["Answer", "Job", "Limits", "Sandbox", "answer"]
 _CONTEXT = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and an open store
+# How a worker that ran out of memory dies: Rust aborts on a failed allocation, the C++ of RocksDB may crash on
+# one, and the kernel's OOM killer sends SIGKILL.
+_MEMORY_DEATHS = {-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL}
 
 
-@dataclass
-class Job:
-    """A query to run: its text, its dataset, its bound variables and the formats the client accepts."""
+@dataclass(frozen=True)
+class Limits:
+    """What bounds the pool: its size, the wait for a free worker, a worker's memory, and its network."""
 
-    query: str
-    results_format: str | None  # media types: pyoxigraph's formats do not cross a pipe
-    graph_format: str | None
-    max_rows: int
-    bindings: dict = field(default_factory=dict)  # variable name -> pyoxigraph term
-    default_graphs: list[str] | None = None
-    named_graphs: list[str] | None = None
-    prefixes: dict | None = None  # for writing graphs (Turtle), not for reading the query
-
-
-@dataclass
-class Answer:
-    """A serialized result, or why there is none (``error``: "syntax", "evaluation", "store" or "format")."""
-
-    form: str = ""  # "select", "ask" or "graph"
-    body: bytes = b""
-    rows: int = 0
-    truncated: bool = False
-    error: str | None = None
-    message: str = ""
+    workers: int = 2
+    queue_wait: float = 1.0  # seconds
+    memory: int = 1024  # MiB per worker
+    isolate: bool = False  # move each worker into an empty network namespace before it opens the store
 
 
 class Sandbox:
-    """A pool of at most ``size`` worker processes reading the store at ``path``."""
+    """A pool of at most ``limits.workers`` worker processes reading the store at ``path``."""
 
-    def __init__(self, path: str, size: int):
-        self.path = path
+    def __init__(self, path: str, limits: Limits = Limits()):
+        self.path, self.limits = path, limits
         self._idle: list[_Worker] = []
-        self._slots = threading.BoundedSemaphore(size)
+        self._slots = threading.BoundedSemaphore(limits.workers)
         self._lock = threading.Lock()
         self._closed = False
 
     def run(self, job: Job, timeout: float) -> Answer:
-        """Run ``job``; kill its worker if it takes longer than ``timeout`` seconds.
+        """Run ``job``; kill its worker if it takes longer than ``timeout`` seconds or runs out of memory.
 
-        :raises Unavailable: every worker stayed busy, the query ran out of time, or its worker died.
+        :raises Unavailable: no worker was free within ``queue_wait``, the query ran out of time or memory, or its
+            worker died.
         """
-        if not self._slots.acquire(timeout=timeout):
-            raise Unavailable(f"every query process stayed busy for {timeout:g} s; try again later",
-                              limit="query_workers", headers={"Retry-After": "5"})
+        wait = self.limits.queue_wait
+        if not self._slots.acquire(timeout=wait):
+            raise Unavailable(f"every query process stayed busy for {wait:g} s (query_queue_wait); try again "
+                              "later", limit="query_queue_wait", headers={"Retry-After": str(math.ceil(timeout))})
         try:
             worker = self._take()
             try:
@@ -74,11 +69,22 @@ class Sandbox:
                                   "locally.", limit="query_timeout") from None
             except (EOFError, OSError):
                 worker.kill()
+                if worker.process.exitcode in _MEMORY_DEATHS:
+                    raise self._out_of_memory() from None
                 raise Unavailable("the process running the query stopped unexpectedly; try again") from None
+            if answer.error == "memory":
+                worker.kill()  # its heap may stay fragmented: a fresh process for the next query
+                raise self._out_of_memory()
             self._give_back(worker)
             return answer
         finally:
             self._slots.release()
+
+    def _out_of_memory(self) -> Unavailable:
+        return Unavailable(f"the query needed more than {self.limits.memory} MiB of memory, the limit of a query "
+                           "process on this endpoint (query_memory); the process was replaced. Narrow the query "
+                           "down (fewer patterns, no ORDER BY over everything) or download a dump and query it "
+                           "locally.", limit="query_memory")
 
     def close(self) -> None:
         """Stop the idle workers now and the busy ones when they finish."""
@@ -92,7 +98,7 @@ class Sandbox:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-        return _Worker(self.path)
+        return _Worker(self.path, self.limits)
 
     def _give_back(self, worker: "_Worker") -> None:
         with self._lock:
@@ -105,9 +111,10 @@ class Sandbox:
 class _Worker:
     """One process with the store open, answering jobs sent over a pipe."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, limits: Limits):
         self.connection, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(path, child), daemon=True, name="samenleven-query")
+        self.process = _CONTEXT.Process(target=_serve, args=(path, child, limits), daemon=True,
+                                        name="samenleven-query")
         self.process.start()
         child.close()
 
@@ -123,104 +130,28 @@ class _Worker:
         self.connection.close()
 
 
-def _serve(path: str, connection) -> None:
-    """The worker's loop: open the store, then answer jobs until the pipe closes."""
-    store = ox.Store.read_only(path)
-    while True:
-        try:
-            job = connection.recv()
-        except EOFError:
-            return
-        connection.send(answer(store, job))
-
-
-def answer(store: ox.Store, job: Job) -> Answer:
-    """Run ``job`` on ``store`` and serialize its result; errors become an Answer that says what went wrong."""
-    results = ox.QueryResultsFormat.from_media_type(job.results_format) if job.results_format else None
-    graphs = ox.RdfFormat.from_media_type(job.graph_format) if job.graph_format else None
+def _serve(path: str, connection, limits: Limits) -> None:
+    """The worker's loop: cut the network and cap memory, open the store, then answer jobs until the pipe closes."""
     try:
-        result = store.query(
-            job.query,
-            substitutions={ox.Variable(name): term for name, term in job.bindings.items()},
-            default_graph=[ox.NamedNode(g) for g in job.default_graphs] if job.default_graphs is not None else None,
-            named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None)
-        if isinstance(result, ox.QueryBoolean):
-            return _boolean(result, results)
-        if isinstance(result, ox.QuerySolutions):
-            return _solutions(result, results, job.max_rows)
-        return _triples(result, graphs, job)
-    except SyntaxError as error:
-        return Answer(error="syntax", message=str(error))
-    except OSError as error:  # reading the store, or a SERVICE call that failed
-        return Answer(error="store", message=str(error) or type(error).__name__)
-    except (RuntimeError, ValueError, TypeError) as error:
-        return Answer(error="evaluation", message=str(error) or type(error).__name__)
+        if limits.isolate:
+            isolation.cut_network()  # first: the kernel allows it only while the process has a single thread
+        isolation.cap_memory(limits.memory)
+    except OSError as error:  # fail closed: a worker that could not be isolated runs nothing
+        refusal = Answer(error="isolation", message=str(error))
+        while _receive(connection) is not None:
+            connection.send(refusal)
+        return
+    store = ox.Store.read_only(path)
+    while (job := _receive(connection)) is not None:
+        try:
+            connection.send(answer(store, job))
+        except MemoryError:
+            connection.send(Answer(error="memory"))
+            return
 
 
-def _boolean(result, fmt) -> Answer:
-    if fmt is None:
-        return Answer(form="ask", error="format")
-    document = json.dumps({"head": {}, "boolean": bool(result)}).encode()
-    return Answer(form="ask", body=_convert(document, fmt), rows=1)
-
-
-def _solutions(result, fmt, max_rows: int) -> Answer:
-    if fmt is None:
-        return Answer(form="select", error="format")
-    variables = [v.value for v in result.variables]
-    bindings = []
-    for solution in result:
-        if len(bindings) == max_rows:
-            truncated = True
-            break
-        bindings.append({v: term_json(solution[v]) for v in variables if solution[v] is not None})
-    else:
-        truncated = False
-    document = {"head": {"vars": variables}}
-    if truncated:
-        # A member that SPARQL JSON parsers ignore and a person reading the answer sees (the header says it too).
-        # Before "results": streaming parsers such as Oxigraph's refuse members after the bindings.
-        document["truncated"] = {"rows": max_rows, "setting": "max_rows"}
-    document["results"] = {"bindings": bindings}
-    body = json.dumps(document, ensure_ascii=False).encode()
-    return Answer(form="select", body=_convert(body, fmt), rows=len(bindings), truncated=truncated)
-
-
-def _triples(result, fmt, job: Job) -> Answer:
-    if fmt is None:
-        return Answer(form="graph", error="format")
-    triples = []
-    for triple in result:
-        if len(triples) == job.max_rows:
-            break
-        triples.append(triple)
-    truncated = next(iter(result), None) is not None if len(triples) == job.max_rows else False
-    body = ox.serialize(triples, format=fmt, prefixes=job.prefixes)
-    return Answer(form="graph", body=body, rows=len(triples), truncated=truncated)
-
-
-def _convert(json_document: bytes, fmt: ox.QueryResultsFormat) -> bytes:
-    """Re-serialize SPARQL JSON results in another results format, with pyoxigraph's own writers."""
-    if fmt == ox.QueryResultsFormat.JSON:
-        return json_document
-    return ox.parse_query_results(json_document, ox.QueryResultsFormat.JSON).serialize(format=fmt)
-
-
-def term_json(term) -> dict:
-    """Write one RDF term as SPARQL 1.1 JSON results do.
-
-    >>> term_json(ox.Literal("Gent", language="nl"))
-    {'type': 'literal', 'value': 'Gent', 'xml:lang': 'nl'}
-    """
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
-        return {"type": "literal", "value": term.value}
-    return {"type": "triple", "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate),
-                                        "object": term_json(term.object)}}
+def _receive(connection) -> Job | None:
+    try:
+        return connection.recv()
+    except EOFError:
+        return None

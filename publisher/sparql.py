@@ -2,8 +2,18 @@
 
 The query itself is parsed by Oxigraph where it runs (in the sandbox); this lexer only answers the questions the
 endpoint must settle first, without evaluating anything, in time linear in the text. Strings, comments and IRIs
-are read as whole tokens, so a keyword inside them is not a keyword; and ``\\u`` escapes are decoded first, as
-the SPARQL grammar says (SPARQL 1.1 Query, 19.2) and as Oxigraph does, so that ``\\u0053ERVICE`` is SERVICE.
+are read as whole tokens, so a keyword inside them is not a keyword.
+
+Where this lexer and Oxigraph could read a text differently, the text is read every way and any SERVICE found in
+any reading counts, so a doubt becomes a refusal (measured on pyoxigraph 0.5, and the reason for each reading):
+
+- Oxigraph matches keywords without a word boundary: ``SERVICESILENT<…>``, ``trueSERVICE<…>``, ``1SERVICE<…>``
+  and ``SERVICE:x`` (a prefixed name) all call a service. So SERVICE counts anywhere inside a word, and in the
+  prefix of a prefixed name; only variables, blank nodes and the local part of a prefixed name, which Oxigraph
+  reads to their end, may hold it, and only when they are plain ASCII.
+- The grammar decodes ``\\u`` escapes before tokenising (SPARQL 1.1 Query, 19.2), Oxigraph only inside strings
+  and IRIs; ``"a\\u0022 b"`` is one string for Oxigraph and two for a decoder. Both readings are made.
+- Oxigraph ends a comment at LF or CR only; a reading that also ends it at the other line breaks is made too.
 """
 
 import re
@@ -14,16 +24,19 @@ FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKEN = re.compile(r"""
+_TOKEN = r"""
     (?P<string>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<comment>\#[^END]*)
   | (?P<var>[?$]\w+)
   | (?P<bnode>_:[\w.-]*)
   | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w.:%-]|\\.)*)
   | (?P<word>[^\W\d]\w*)
   | (?P<other>\S)
-""", re.VERBOSE | re.DOTALL)
+"""
+_READINGS = (re.compile(_TOKEN.replace("END", r"\n\r"), re.VERBOSE | re.DOTALL),
+             re.compile(_TOKEN.replace("END", r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"), re.VERBOSE | re.DOTALL))
+_PLAIN = re.compile(r"[A-Za-z0-9_.:%-]*")  # what Oxigraph and this lexer both read to the end of a name
 
 
 @dataclass
@@ -32,7 +45,7 @@ class Outline:
 
     form: str | None = None
     updates: list[str] = field(default_factory=list)
-    services: list[str | None] = field(default_factory=list)  # None: a variable or an unresolvable name
+    services: list[str | None] = field(default_factory=list)  # None: a variable or a name this lexer cannot read
 
     def refused_services(self, allowed_hosts) -> list[str]:
         """Return the services (as written, resolved) whose host is not allowed.
@@ -41,7 +54,7 @@ class Outline:
         ['http://a.example/s', 'a variable']
         """
         return [service or "a variable" for service in self.services
-                if service is None or urlsplit(service).hostname not in allowed_hosts]
+                if service is None or _host(service) not in allowed_hosts]
 
 
 def unescape(text: str) -> str:
@@ -53,13 +66,22 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-def tokens(text: str):
-    """Yield the (kind, text) tokens of a SPARQL text, comments left out.
+def mentions_service(text: str) -> bool:
+    r"""Whether ``service`` occurs anywhere in the text, escaped or not, in any case.
+
+    >>> mentions_service(r"SELECT * { \u0073ervice <x> {} }"), mentions_service("SELECT * {}")
+    (True, False)
+    """
+    return "service" in text.casefold() or "service" in unescape(text).casefold()
+
+
+def tokens(text: str, reading: re.Pattern = _READINGS[0]):
+    """Yield the (kind, text) tokens of a SPARQL text, comments left out, as Oxigraph reads them.
 
     >>> [kind for kind, _ in tokens('SELECT ?s { ?s ex:p "SERVICE" } # SERVICE')]
     ['word', 'var', 'other', 'var', 'pname', 'string', 'other']
     """
-    for match in _TOKEN.finditer(unescape(text)):
+    for match in reading.finditer(text):
         if match.lastgroup != "comment":
             yield match.lastgroup, match.group()
 
@@ -67,32 +89,64 @@ def tokens(text: str):
 def outline(text: str) -> Outline:
     """Read a query's form, its update keywords and its SERVICE IRIs, resolved against its PREFIX and BASE.
 
+    The form and the updates are Oxigraph's reading; the services are those of every reading (see above).
+
     >>> outline("PREFIX e: <http://e.example/> SELECT * { SERVICE SILENT e:sparql { ?s ?p ?o } }")
     Outline(form='SELECT', updates=[], services=['http://e.example/sparql'])
     >>> outline('select * {} ; insert data { <a> <b> "c" }').updates
     ['INSERT']
+    >>> outline("PREFIX : <http://e.example/> SELECT*{trueSERVICE:s{} SERVICESILENT<http://f.example/>{}}").services
+    ['http://e.example/s', 'http://f.example/']
     """
-    found = Outline()
-    prefixes, base = {}, None
-    stream = list(tokens(text))
-    for i, (kind, value) in enumerate(stream):
-        if kind != "word":
-            continue
-        keyword = value.upper()
-        ahead = stream[i + 1:i + 4]
-        if keyword in FORMS and found.form is None:
-            found.form = keyword
-        elif keyword in UPDATES:
-            found.updates.append(keyword)
-        elif keyword == "PREFIX" and len(ahead) >= 2 and ahead[0][0] == "pname" and ahead[1][0] == "iri":
-            prefixes[ahead[0][1].rstrip(":").split(":")[0]] = _resolve(ahead[1][1][1:-1], base)
-        elif keyword == "BASE" and ahead and ahead[0][0] == "iri":
-            base = _resolve(ahead[0][1][1:-1], base)
-        elif keyword == "SERVICE":
-            if ahead and ahead[0][0] == "word" and ahead[0][1].upper() == "SILENT":
-                ahead = ahead[1:]
-            found.services.append(_service(ahead[0] if ahead else ("other", ""), prefixes, base))
+    found = _read(list(tokens(text)))
+    for reading in (list(tokens(text, _READINGS[1])), list(tokens(unescape(text)))):
+        found.services += [s for s in _read(reading).services if s not in found.services]
     return found
+
+
+def _read(stream: list) -> Outline:
+    found = Outline()
+    prefixes, base, declared = {}, None, -1
+    for i, (kind, value) in enumerate(stream):
+        upper = value.upper()
+        ahead = stream[i + 1:i + 4]
+        if kind == "word":
+            if upper in FORMS and found.form is None:
+                found.form = upper
+            elif upper in UPDATES:
+                found.updates.append(upper)
+            elif upper == "PREFIX" and len(ahead) >= 2 and ahead[0][0] == "pname" and ahead[1][0] == "iri":
+                prefixes[ahead[0][1].split(":")[0]] = _resolve(ahead[1][1][1:-1], base)
+                declared = i + 1
+            elif upper == "BASE" and ahead and ahead[0][0] == "iri":
+                base = _resolve(ahead[0][1][1:-1], base)
+            elif "SERVICE" in upper:  # Oxigraph reads a keyword inside a word: trueSERVICE, SERVICESILENT
+                found.services.append(_glued(value, ahead, prefixes, base))
+        elif kind == "pname" and i != declared:
+            prefix, _, local = value.partition(":")
+            if "SERVICE" in prefix.upper():  # SERVICE:x is the keyword and the name :x
+                found.services.append(_glued(prefix, [("pname", ":" + local)], prefixes, base))
+            elif "SERVICE" in local.upper() and not _PLAIN.fullmatch(local):
+                found.services.append(None)
+        elif kind in ("var", "bnode") and "SERVICE" in upper and not _PLAIN.fullmatch(value.lstrip("?$_:")):
+            found.services.append(None)
+    return found
+
+
+def _glued(word: str, ahead: list, prefixes: dict, base: str | None) -> str | None:
+    """The service called by SERVICE inside ``word`` and the tokens ``ahead``; None if it cannot be read."""
+    rest = word[word.upper().index("SERVICE") + len("SERVICE"):]
+    if rest.upper().startswith("SILENT"):
+        rest = rest[len("SILENT"):]
+    elif ahead and ahead[0][0] == "word" and ahead[0][1].upper() == "SILENT":
+        ahead = ahead[1:]
+    elif ahead and ahead[0][1].upper().startswith("SILENT"):
+        return None  # SILENTe:x is SILENT and e:x to Oxigraph
+    if rest:  # the name starts inside the word: SERVICEe:x
+        if "SERVICE" in rest.upper() or not ahead or ahead[0][0] != "pname" or not ahead[0][1].startswith(":"):
+            return None
+        ahead = [("pname", rest + ahead[0][1])]
+    return _service(ahead[0], prefixes, base) if ahead else None
 
 
 def _service(token, prefixes: dict, base: str | None) -> str | None:
@@ -106,4 +160,12 @@ def _service(token, prefixes: dict, base: str | None) -> str | None:
 
 
 def _resolve(iri: str, base: str | None) -> str:
+    iri = unescape(iri)  # Oxigraph decodes escapes inside an IRI: <http://127.0.0.\u0031/> is 127.0.0.1
     return urljoin(base, iri) if base else iri
+
+
+def _host(iri: str) -> str | None:
+    try:
+        return urlsplit(iri).hostname
+    except ValueError:  # a malformed authority such as http://[::1/ reaches nothing we allow
+        return None

@@ -6,6 +6,7 @@ is published, without a restart.
 """
 
 import json
+import logging
 import os
 import threading
 from pathlib import Path
@@ -15,15 +16,21 @@ import pyoxigraph as ox
 from publisher import build, description, layout, sandbox, sparql
 from publisher.errors import BadRequest, Forbidden, MalformedQuery, Unavailable
 
+log = logging.getLogger(__name__)
+
 
 class Store:
     """A read-only view of one build."""
 
-    def __init__(self, folder: Path, workers: int = 2):
+    def __init__(self, folder: Path, settings: dict | None = None, isolate: bool = False):
+        """Open the build in ``folder``; its query processes leave the network when ``isolate``."""
+        s = settings or {}
         self.folder = folder
         self.manifest = json.loads((folder / build.MANIFEST).read_text())
         self.oxigraph = ox.Store.read_only(str(folder / build.STORE))
-        self.sandbox = sandbox.Sandbox(str(folder / build.STORE), workers)
+        limits = sandbox.Limits(workers=s.get("query_workers", 2), queue_wait=s.get("query_queue_wait", 1.0),
+                                memory=s.get("query_memory", 1024), isolate=isolate)
+        self.sandbox = sandbox.Sandbox(str(folder / build.STORE), limits)
         self.ontology = _turtle(folder / build.ONTOLOGY)
         self.shapes = _turtle(folder / build.SHAPES)
         self.layout = layout.Layout(self.shapes, self.ontology)
@@ -55,18 +62,30 @@ class Store:
 
         An answer whose format the client does not accept comes back with ``error == "format"``.
 
-        :raises HTTPProblem: 400 for a query that does not parse or fails, 403 for an update, 503 at the limit.
+        :raises HTTPProblem: 400 for a query that does not parse or fails, 403 for an update, 503 at a limit.
         """
         answer = self.sandbox.run(job, timeout)
+        if answer.error in ("store", "evaluation", "isolation"):
+            log.warning("query failed (%s): %s", answer.error, answer.message)
         if answer.error == "syntax":
             if sparql.outline(job.query).updates:
                 raise Forbidden("this endpoint is read-only: SPARQL Update is not accepted, not even inside a "
                                 f"query ({answer.message})", limit="read-only")
             raise MalformedQuery(f"the query does not parse: {answer.message}")
+        if answer.error == "size":
+            raise Unavailable(f"the answer is longer than {job.max_bytes} bytes, the limit of this endpoint "
+                              "(max_result_size). Select fewer or shorter values, add a LIMIT, or download a dump "
+                              "and query it locally.", limit="max_result_size")
+        if answer.error == "isolation":
+            raise Unavailable("the query process could not be shut off from the network, so it runs no query",
+                              limit="service_allow")
+        if answer.error in ("store", "evaluation") and sparql.outline(job.query).services:
+            # A remote service's error (its status, its body) is its own business, not the client's.
+            raise Unavailable("a SERVICE call of the query failed; the remote answer is not shown")
         if answer.error == "evaluation":
             raise BadRequest(f"the query failed while running: {answer.message}")
         if answer.error == "store":
-            raise Unavailable(f"the store could not answer: {answer.message}")
+            raise Unavailable("the store could not answer; the error is in the server's log")
         return answer
 
     def close(self) -> None:
@@ -76,9 +95,9 @@ class Store:
 class Holder:
     """The store of the build in use, reopened when ``current`` points to another build."""
 
-    def __init__(self, settings: dict):
+    def __init__(self, settings: dict, isolate: bool = False):
         self.link = Path(settings["build_dir"]) / "current"
-        self.workers = settings["query_workers"]
+        self.settings, self.isolate = settings, isolate
         self._lock = threading.Lock()
         self._target, self._store = None, None
         self.get()
@@ -91,7 +110,7 @@ class Holder:
             return self._store  # no build yet, or the link is being swapped: keep what is served
         with self._lock:
             if target != self._target:
-                old, self._store = self._store, Store(self.link.parent / target, self.workers)
+                old, self._store = self._store, Store(self.link.parent / target, self.settings, self.isolate)
                 self._target = target
                 if old:
                     old.close()
@@ -113,4 +132,4 @@ def _turtle(path: Path) -> list:
 def open_current(settings: dict) -> Store | None:
     """Open the build in use, or return None before the first build."""
     folder = build.current(settings)
-    return Store(folder, settings["query_workers"]) if folder else None
+    return Store(folder, settings) if folder else None

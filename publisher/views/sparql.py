@@ -32,7 +32,7 @@ def endpoint():
     if operation.query is None:
         return describe()
     outline = sparql.outline(operation.query)
-    refuse_services(outline)
+    refuse_services(outline, operation.query)
     fmt = formats.negotiate(offered(outline.form), request)
     if fmt is HTML:
         return page(operation.query, lambda: execute(operation.query, fmt, operation=operation))
@@ -58,12 +58,20 @@ def offered(form: str | None) -> tuple:
 
 
 def allowed_hosts() -> set[str]:
-    return {host.strip() for host in settings()["service_allow"].split(",") if host.strip()}
+    return {host.strip().lower() for host in settings()["service_allow"].split(",") if host.strip()}
 
 
-def refuse_services(outline: sparql.Outline) -> None:
-    """Refuse a query that would make the server call a host not in the ``service_allow`` setting."""
+def refuse_services(outline: sparql.Outline, text: str) -> None:
+    """Refuse a query that would make the server call a host not in the ``service_allow`` setting.
+
+    Without an allow-list and without the network barrier (``publisher.isolation``), fail closed: any query that
+    mentions SERVICE at all, in whatever spelling, is refused.
+    """
     hosts = allowed_hosts()
+    if not hosts and not current_app.extensions["samenleven.isolated"] and sparql.mentions_service(text):
+        raise Forbidden("this server cannot shut its query processes off from the network (its log says why) and "
+                        "its service_allow setting is empty, so it refuses every query that mentions SERVICE, even "
+                        "in a string or a comment", limit="service_allow")
     refused = outline.refused_services(hosts)
     if refused:
         raise Forbidden(f"SERVICE calls to {', '.join(refused)} are not allowed: this endpoint calls only the hosts "
@@ -76,8 +84,9 @@ def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
     s = settings()
     job = Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {}, prefixes=PREFIXES,
               default_graphs=operation.default_graphs if operation else None,
-              named_graphs=operation.named_graphs if operation else None)
-    answer = get_store().run(job, s["query_timeout"])
+              named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
+    with current_app.extensions["samenleven.shares"].hold(request.remote_addr):
+        answer = get_store().run(job, s["query_timeout"])
     if answer.error == "format":
         kinds = RESULTS if answer.form in ("select", "ask") else GRAPHS
         raise NotAcceptable(kinds, f"a {answer.form.upper()} query has no {fmt.label} form")
