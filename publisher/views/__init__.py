@@ -6,8 +6,8 @@ page for browsers, plain text for everyone else (curl, SPARQLWrapper, which show
 
 import hashlib
 import logging
-from urllib.parse import urlencode
 from datetime import datetime
+from urllib.parse import unquote_to_bytes, urlencode
 
 import pyoxigraph as ox
 from flask import Flask, Response, current_app, g, render_template, request
@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from publisher import language, uris
 from publisher import store as stores
-from publisher.errors import HTTPProblem
+from publisher.errors import BadRequest, HTTPProblem
 from publisher.formats import Format
 from publisher.vocab import PREFIXES
 
@@ -29,6 +29,8 @@ PREFLIGHT = {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
              "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",
              "Access-Control-Max-Age": "86400"}
 ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "text/html")
+# Parameters that take one value: a second one is a mistake the client should hear about, not a silent choice.
+SINGLE = ("lang", "page", "q", "profile")
 
 
 def register(app: Flask) -> None:
@@ -39,6 +41,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
+    app.before_request(_refuse_bad_parameters)
     app.after_request(_cache)
     app.after_request(_cors)
     app.add_template_filter(term_html, "term")
@@ -131,6 +134,21 @@ def render_problem(problem: HTTPProblem):
         return render_template("error.html", problem=problem), problem.status, headers
     text = f"{problem.status} {problem.title}: {problem.detail}\n"
     return text, problem.status, {**headers, "Content-Type": "text/plain; charset=utf-8"}
+
+
+def _refuse_bad_parameters() -> None:
+    """Refuse a query string that is not UTF-8, a parameter given twice, and a language the pages do not have."""
+    try:
+        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the query string is not UTF-8 once percent-decoded (RFC 3986, 2.5): {error.reason} "
+                         f"at byte {error.start}") from None
+    for name in SINGLE:
+        if len(request.args.getlist(name)) > 1:
+            raise BadRequest(f"the parameter {name} is given {len(request.args.getlist(name))} times; give it once")
+    asked = request.args.get("lang")
+    if asked is not None and asked.strip().lower() not in language.LANGUAGES:
+        raise BadRequest(f"lang must be one of {', '.join(language.LANGUAGES)}, not {asked!r}")
 
 
 def _http_exception(error: HTTPException):
