@@ -1,10 +1,9 @@
 """The web application factory: settings in layers, the store of the build in use, the views."""
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from publisher import address, queries, views
 from publisher import config as settings_table
-from publisher import queries, views
 from publisher import store as stores
 
 
@@ -20,8 +19,6 @@ def create_app(config=None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["samenleven.store"] = stores.Holder(settings)
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
+    address.install(app, settings)  # before the views: an untrusted host is refused before anything else runs
     views.register(app)
-    if settings["proxy_hops"]:
-        hops = settings["proxy_hops"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     return app
