@@ -18,6 +18,7 @@ from publisher import language, uris
 from publisher import store as stores
 from publisher.errors import BadRequest, HTTPProblem
 from publisher.formats import Format
+from publisher.presentation import linkable
 from publisher.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def register(app: Flask) -> None:
     app.after_request(_cors)
     app.add_template_filter(term_html, "term")
     app.add_template_global(local, "local")
+    app.add_template_global(href, "href")
     app.add_template_global(lambda text: language.translate(text, page_language()), "_")
     app.add_template_global(page_language, "lang")
     app.add_template_global(switch_language, "switch_language")
@@ -62,6 +64,11 @@ def local(uri: str) -> str:
     if uri == uris.ONTOLOGY or uri.startswith(uris.NS):
         return request.url_root + "ns" + uri[len(uris.ONTOLOGY):]
     return uri
+
+
+def href(iri: str) -> str | None:
+    """Where a link to ``iri`` goes (``local``), or None when its scheme must not be a link (``linkable``)."""
+    return local(iri) if linkable(iri) else None
 
 
 def page_language() -> str:
@@ -95,10 +102,13 @@ def serialize(triples, fmt: Format, prefixes: dict | None = None) -> bytes:
 
 
 def term_html(term) -> Markup:
-    """Show an RDF term in a results table: IRIs as links, literals with their language or datatype."""
+    """Show an RDF term in a results table: IRIs as links (text if not ``linkable``), literals with their language
+    or datatype."""
     if term is None:
         return Markup("")
     if isinstance(term, ox.NamedNode):
+        if not linkable(term.value):  # javascript:, data:, ...: the IRI as text
+            return Markup('<code class="uri">{}</code>').format(term.value)
         return Markup('<a href="{}">{}</a>').format(local(term.value), term.value)
     if isinstance(term, ox.Literal):
         if term.language:
