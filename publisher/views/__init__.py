@@ -98,7 +98,12 @@ def in_language(response: Response) -> Response:
 def serialize(triples, fmt: Format, prefixes: dict | None = None) -> bytes:
     """Serialize a graph in an RDF format, sorted (one block per subject), with the project's prefixes and
     ``prefixes``."""
-    return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **(prefixes or {})})
+    body = ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **(prefixes or {})})
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+        # pyoxigraph writes a carriage return of a literal as it is, and every XML parser reads it as a line feed
+        # (XML 1.0, 2.11); the character reference keeps it. The serializer puts none between elements.
+        body = body.replace(b"\r", b"&#13;")
+    return body
 
 
 def term_html(term) -> Markup:
