@@ -35,7 +35,7 @@ def install(app: Flask, settings: dict) -> None:
 
 
 def hosts(text: str) -> list[str]:
-    """The host names of a comma-separated setting, without ports.
+    """Return the host names of a comma-separated setting, without ports.
 
     >>> hosts(" 127.0.0.1, localhost:8000 ,[::1],")
     ['127.0.0.1', 'localhost', '[::1]']
@@ -45,7 +45,7 @@ def hosts(text: str) -> list[str]:
 
 
 def trusted(host: str, allowed: list[str]) -> bool:
-    """Whether a ``Host`` value (``name:port``) names one of ``allowed``; an empty list trusts nothing.
+    """Tell whether a ``Host`` value (``name:port``) names one of ``allowed``; an empty list trusts nothing.
 
     Werkzeug's ``host_is_trusted`` checks the characters and the port and matches names (a leading dot admits
     subdomains), but cuts an IPv6 literal at its first colon, so ``[::1]`` is compared here.

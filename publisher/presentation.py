@@ -27,7 +27,7 @@ _LINKABLE = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 
 
 def linkable(iri: str) -> bool:
-    """Whether an IRI may become a link (``href``): only http, https and mailto.
+    """Tell whether an IRI may become a link (``href``): only http, https and mailto.
 
     >>> [linkable(iri) for iri in ("https://gent.be/", "HTTP://a.example", "mailto:info@gent.be")]
     [True, True, True]
@@ -164,7 +164,7 @@ class Presenter:
         return Value(term.value, href, term.language or None, note, external=bool(href))
 
     def _href(self, iri: str) -> str | None:
-        """Where a link to ``iri`` goes, or None when it must not be a link."""
+        """Return where a link to ``iri`` goes, or None when it must not be a link."""
         return self.local(iri) if linkable(iri) else None
 
     def _label(self, uri) -> ox.Literal | None:

@@ -201,7 +201,7 @@ def _image(graph: _Graph, image) -> dict:
 
 
 def _link(term) -> str | None:
-    """The IRI of ``term`` when it may be a link (an IRI with a ``linkable`` scheme), else None."""
+    """Return the IRI of ``term`` when it may be a link (an IRI with a ``linkable`` scheme), else None."""
     return term.value if isinstance(term, ox.NamedNode) and linkable(term.value) else None
 
 

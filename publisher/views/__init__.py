@@ -67,7 +67,7 @@ def local(uri: str) -> str:
 
 
 def href(iri: str) -> str | None:
-    """Where a link to ``iri`` goes (``local``), or None when its scheme must not be a link (``linkable``)."""
+    """Return where a link to ``iri`` goes (``local``), or None when its scheme may not be a link (``linkable``)."""
     return local(iri) if linkable(iri) else None
 
 

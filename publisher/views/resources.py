@@ -120,7 +120,7 @@ def split(key: str) -> tuple[str, str | None]:
 
 
 def thing_uri(key: str) -> str:
-    """The URI of the thing a key names; 404 when the key cannot be part of an IRI (RFC 3987), so names none."""
+    """Return the URI of the thing a key names; 404 when the key cannot be part of an IRI (RFC 3987)."""
     uri = settings()["base"] + "id/" + key
     try:
         ox.NamedNode(uri)
