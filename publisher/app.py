@@ -3,10 +3,9 @@
 import logging
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from publisher import address, isolation, queries, shares, views
 from publisher import config as settings_table
-from publisher import isolation, queries, shares, views
 from publisher import store as stores
 
 log = logging.getLogger(__name__)
@@ -27,10 +26,8 @@ def create_app(config=None) -> Flask:
     app.extensions["samenleven.store"] = stores.Holder(settings, isolate=isolated)
     app.extensions["samenleven.shares"] = shares.Shares(settings["client_queries"])
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
+    address.install(app, settings)  # before the views: an untrusted host is refused before anything else runs
     views.register(app)
-    if settings["proxy_hops"]:
-        hops = settings["proxy_hops"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     return app
 
 

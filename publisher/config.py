@@ -78,6 +78,13 @@ SETTINGS = (
     Setting("proxy_hops", 0,
             "Reverse proxies in front of the server whose X-Forwarded-Proto/-Host/-Prefix headers are trusted, so "
             "that links name the public address; 0 when clients reach the server directly."),
+    Setting("trusted_hosts", "127.0.0.1,localhost,[::1]",
+            "Host names (comma-separated, any port; `.example.org` admits its subdomains) that the Host header, or "
+            "X-Forwarded-Host behind proxy_hops, may name: links are made from it. Another host gets 400. Not "
+            "used when public_url is set."),
+    Setting("public_url", "",
+            "The address clients reach the server at (`https://data.example.org/samenleven/`); when set, every "
+            "link the server writes starts with it, whatever the Host and X-Forwarded-* headers say."),
     Setting("service_allow", "",
             "Hosts (comma-separated) that SERVICE may call; empty: federated queries are refused."),
     Setting("license", "http://publications.europa.eu/resource/authority/licence/CC0",

@@ -1,8 +1,10 @@
 """Turn a description into what a resource page shows: names instead of IRIs, grouped rows, inverse lists.
 
 Templates get plain values (text, link, language) and never see RDF terms, so escaping is Jinja's job alone.
+Only ``linkable`` IRIs become links; an editor's ``javascript:`` or ``data:`` IRI is shown as text.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -17,7 +19,23 @@ LEADS = (DCT.abstract, DCT.description, SKOS.definition, RDFS.comment)
 # municipality (REFERENCE.md, "Municipality identifiers").
 WIKIDATA_NIS = "https://www.wikidata.org/w/index.php?search=haswbstatement%3AP1567%3D{}"
 QUIET = ("#string", "#langString", "#date", "#dateTime", "#NisCode")  # datatypes whose values speak for themselves
-SCHEMES = {SCHEMA.email: "mailto:", SCHEMA.telephone: "tel:"}
+SCHEMES = {SCHEMA.email: "mailto:"}  # literals shown as links; a telephone number stays text (only http(s), mailto)
+# The schemes a link may have (issue 10): a browser runs javascript: and vbscript: links and opens data: and file:
+# ones, so every other scheme is text. Matched on the raw IRI: " javascript:" or "java\tscript:" (which browsers
+# read as javascript:, WHATWG URL parsing) have no scheme that matches, so they are text too.
+_LINKABLE = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+
+
+def linkable(iri: str) -> bool:
+    """Tell whether an IRI may become a link (``href``): only http, https and mailto.
+
+    >>> [linkable(iri) for iri in ("https://gent.be/", "HTTP://a.example", "mailto:info@gent.be")]
+    [True, True, True]
+    >>> [linkable(iri) for iri in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "java\tscript:x",
+    ...                            "data:text/html,x", "vbscript:x", "file:///etc/passwd", "tel:+32", "/relative")]
+    [False, False, False, False, False, False, False, False, False]
+    """
+    return _LINKABLE.match(iri) is not None
 
 
 @dataclass
@@ -82,7 +100,7 @@ class Presenter:
         return Page(
             uri=description.uri.value, label=heading.value if heading else prefixed(description.uri.value),
             label_lang=heading.language if heading else None,
-            types=[Value(self.layout.type_name(t, self.lang), self.local(t.value)) for t in types],
+            types=[Value(self.layout.type_name(t, self.lang), self._href(t.value)) for t in types],
             lead=Value(lead.value, lang=lead.language) if lead else None, groups=groups,
             inverse=[InverseList(self.layout.inverse_name(g.predicate, self.lang), g.predicate.value, g.count,
                                  [self._value(None, s, {}) for s in g.subjects]) for g in description.inverse],
@@ -129,11 +147,11 @@ class Presenter:
                 row for group in self._groups(inner, types, described, set()) for row in group.rows])
         if isinstance(term, ox.NamedNode):
             label = self._label(term)
-            href = self.local(term.value)
+            href = self._href(term.value)
             external = href == term.value
             if label:
                 return Value(label.value, href, label.language, external=external)
-            if predicate in (RDF.type, OWL.sameAs) or external:
+            if predicate in (RDF.type, OWL.sameAs) or external or href is None:
                 return Value(prefixed(term.value) if predicate == RDF.type else term.value, href, external=external)
             return Value(href.rsplit("/", 1)[-1], href)
         datatype = term.datatype.value if not term.language else None
@@ -141,9 +159,13 @@ class Presenter:
         href = None
         if term.datatype == SL.NisCode:
             href = WIKIDATA_NIS.format(term.value)
-        elif predicate in SCHEMES:
+        elif predicate in SCHEMES and linkable(SCHEMES[predicate] + term.value):
             href = SCHEMES[predicate] + term.value
         return Value(term.value, href, term.language or None, note, external=bool(href))
+
+    def _href(self, iri: str) -> str | None:
+        """Return where a link to ``iri`` goes, or None when it must not be a link."""
+        return self.local(iri) if linkable(iri) else None
 
     def _label(self, uri) -> ox.Literal | None:
         found = self.names.get(uri, {})

@@ -3,9 +3,11 @@
 The three ways to send a query (SPARQL 1.1 Protocol, 2.1): GET with ``query``, POST with a form body, POST with
 an ``application/sparql-query`` body; the dataset in ``default-graph-uri`` and ``named-graph-uri``. Updates are
 refused whatever way they come. The ``format``, ``output`` and ``results`` parameters that SPARQLWrapper and
-others add are format choices, not errors.
+others add are format choices, not errors. HEAD is a GET without the body (RFC 9110, 9.3.2); only a GET without
+a query asks for the service description, so a POST must carry one.
 """
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -17,6 +19,8 @@ from publisher.errors import (BadRequest, Forbidden, MalformedQuery, MethodNotAl
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
+# \U escapes that the grammar allows anywhere (SPARQL 1.1, 19.2); past U+10FFFF no character has the code.
+_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass
@@ -33,12 +37,12 @@ def read(request, max_size: int) -> Operation:
 
     :raises HTTPProblem: 405, 413, 415, 400 for a malformed request, 403 for an update.
     """
-    if request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "HEAD", "POST"):
         raise MethodNotAllowed(f"{request.method} is not a SPARQL query operation; use GET or POST",
-                               headers={"Allow": "GET, POST, OPTIONS"})
+                               headers={"Allow": "GET, HEAD, POST, OPTIONS"})
     if request.content_length and request.content_length > max_size * 3:  # room for form encoding
         raise _too_large(request.content_length, max_size)
-    if request.method == "GET":
+    if request.method != "POST":
         parameters = request.args
         _refuse_update(parameters.getlist("update"))
         queries = parameters.getlist("query")
@@ -61,10 +65,15 @@ def read(request, max_size: int) -> Operation:
     if len(queries) > 1:
         raise BadRequest(f"the request carries {len(queries)} query parameters; send exactly one")
     query = queries[0] if queries else None
-    if query is not None and len(query.encode()) > max_size:
-        raise _too_large(len(query.encode()), max_size)
+    if query is None and request.method == "POST":
+        raise BadRequest("the form has no query field; send the query in it (the service description is at "
+                         "GET /sparql)")
+    if query is not None and len(query.encode("utf-8", "surrogatepass")) > max_size:
+        raise _too_large(len(query.encode("utf-8", "surrogatepass")), max_size)
     if query is not None and not query.strip():
         raise MalformedQuery("the query is empty")
+    if query is not None:
+        _refuse_escapes_beyond_unicode(query)
     defaults, named = parameters.getlist("default-graph-uri"), parameters.getlist("named-graph-uri")
     if not (defaults or named):
         return Operation(query)
@@ -79,6 +88,22 @@ def _refuse_update(updates: list[str]) -> None:
     if outline.form and not outline.updates:
         raise BadRequest(f"the update parameter holds a {outline.form} query; send it as the query parameter")
     raise Forbidden("this endpoint is read-only: SPARQL Update is not accepted", limit="read-only")
+
+
+def _refuse_escapes_beyond_unicode(query: str) -> None:
+    r"""Refuse a ``\U`` escape of a code point past U+10FFFF, saying where it is.
+
+    >>> _refuse_escapes_beyond_unicode(r'SELECT * { ?s ?p "\U0001F600" }')
+    >>> _refuse_escapes_beyond_unicode('SELECT * {\n ?s ?p "\\U00110000" }')
+    Traceback (most recent call last):
+    publisher.errors.MalformedQuery: \U00110000 at line 2, column 9 is not a character: Unicode ends at U+10FFFF
+    """
+    for match in _LONG_ESCAPE.finditer(query):
+        if int(match.group(1), 16) > 0x10FFFF:
+            line = query.count("\n", 0, match.start()) + 1
+            column = match.start() - query.rfind("\n", 0, match.start())
+            raise MalformedQuery(f"{match.group(0)} at line {line}, column {column} is not a character: "
+                                 "Unicode ends at U+10FFFF")
 
 
 def _iri(value: str, parameter: str) -> str:

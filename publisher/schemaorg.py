@@ -4,6 +4,7 @@ The resource comes with its type, its name and description in the page's languag
 as ``{"@id", "@type", "name"}``, so that the script is self-contained; the whole RDF is in the other formats.
 ``@id`` is the IRI, ``url`` the page (or an organisation's own site). dct:issued and dct:modified date the record
 on this site, so they go on the page (``mainEntityOfPage``) unless the record is the work itself (a practice).
+Search engines show ``url``, ``sameAs`` and ``@id`` as links, so an IRI that is not ``linkable`` is left out.
 """
 
 import json
@@ -14,6 +15,7 @@ from markupsafe import Markup
 
 from publisher.description import LABELS
 from publisher.language import pick
+from publisher.presentation import linkable
 from publisher.uris import ORGANISATION, Minter
 from publisher.vocab import DCT, FOAF, OWL, PREFIXES, PROV, RDF, SCHEMA, SKOS, SL, Namespace
 
@@ -38,10 +40,10 @@ def document(triples, uri: str, url: str, lang: str = "nl") -> dict | None:
     if kind is None:
         return None
     dates = {"datePublished": graph.text(node, DCT.issued), "dateModified": graph.text(node, DCT.modified)}
-    homepage = graph.objects(node, FOAF.homepage)
-    data = {"@context": CONTEXT, "@type": kind, "@id": uri, "name": graph.text(node, *LABELS),
+    homepage = [page.value for page in graph.objects(node, FOAF.homepage) if _link(page)]
+    data = {"@context": CONTEXT, "@type": kind, "@id": _link(node), "name": graph.text(node, *LABELS),
             "description": graph.text(node, DCT.description, SKOS.definition),
-            "url": homepage[0].value if homepage else url}
+            "url": homepage[0] if homepage else url}
     page = {"@type": "WebPage", "@id": url}
     (data if kind in CREATIVE_WORKS else page).update(_clean(dates))  # a practice's record is the work itself
     return _clean({**data, "mainEntityOfPage": page, **describe(graph, node)})
@@ -113,7 +115,7 @@ class _Graph:
 
     def refs(self, nodes, kind: str) -> list:
         """Each linked resource as ``{"@id", "@type", "name"}``, once."""
-        return [_clean({"@id": n.value, "@type": kind, "name": self.text(n, *LABELS)})
+        return [_clean({"@id": _link(n), "@type": kind, "name": self.text(n, *LABELS)})
                 for n in dict.fromkeys(nodes) if isinstance(n, ox.NamedNode)]
 
     def names(self, nodes) -> list:
@@ -169,7 +171,7 @@ def _programme(graph: _Graph, node) -> dict:
 def _place(graph: _Graph, node) -> dict:
     return {"identifier": [{"@type": "PropertyValue", "propertyID": code.datatype.value, "value": code.value}
                            for code in graph.objects(node, SKOS.notation) if isinstance(code, ox.Literal)],
-            "sameAs": [same.value for same in graph.objects(node, OWL.sameAs) if isinstance(same, ox.NamedNode)],
+            "sameAs": [same.value for same in graph.objects(node, OWL.sameAs) if _link(same)],
             "containedInPlace": graph.refs(graph.objects(node, SCHEMA.containedInPlace), "AdministrativeArea"),
             "containsPlace": graph.refs(graph.subjects(node, SCHEMA.containedInPlace, SL.municipality, SL.province,
                                                       SL.region), "Place")}
@@ -188,15 +190,20 @@ def _scheme(graph: _Graph, node) -> dict:
 def _contact(graph: _Graph, node) -> dict:
     points = [_clean({"@type": "ContactPoint", "email": graph.text(point, SCHEMA.email),
                       "telephone": graph.text(point, SCHEMA.telephone),
-                      "url": next((o.value for o in graph.objects(point, SCHEMA.url)), None)})
+                      "url": next((o.value for o in graph.objects(point, SCHEMA.url) if _link(o)), None)})
               for point in graph.objects(node, SCHEMA.contactPoint)]
     return {"email": next((p["email"] for p in points if "email" in p), None), "contactPoint": points}
 
 
 def _image(graph: _Graph, image) -> dict:
-    address = next((o.value for o in graph.objects(image, SCHEMA.contentUrl, SCHEMA.url)), None)
+    address = next((o.value for o in graph.objects(image, SCHEMA.contentUrl, SCHEMA.url) if _link(o)), None)
     return _clean({"@type": "ImageObject", "contentUrl": address, "name": graph.text(image, SCHEMA.name),
                    "creditText": graph.text(image, SCHEMA.creditText)})
+
+
+def _link(term) -> str | None:
+    """Return the IRI of ``term`` when it may be a link (an IRI with a ``linkable`` scheme), else None."""
+    return term.value if isinstance(term, ox.NamedNode) and linkable(term.value) else None
 
 
 def _clean(data: dict) -> dict:

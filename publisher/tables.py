@@ -8,28 +8,31 @@ untagged. A linked resource has a column of URIs (``gemeenten``) and one of name
 same order, other values sorted. ``cell.split(" | ")`` gives them back, as does a CSVW processor: the metadata sets
 ``"separator": " | "`` on exactly those columns. A value holding `` | `` itself stops the build.
 
-``tables/{name}.csv-metadata.json`` (W3C CSVW) maps each column to the graph: ``aboutUrl`` is the row's ``uri``,
-``propertyUrl`` the values' property. A single URI gets a ``valueUrl``; a list of URIs is ``anyURI`` without one, as
-CSVW would expand a list into one comma-joined URI (tabular-metadata 5.1.3). Values of another resource (names of
-linked things, contact points) are ``suppressOutput`` unless an ``aboutUrl`` can name it.
+**Formulas** (OWASP, CSV injection): a spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return, so such a cell, and one that starts with ``'``, gets a ``'`` in front: a cell that starts with
+``'`` loses its first character to give the value. A number in a numeric column stays as it is (no column is one).
+
+``tables/{name}.csv-metadata.json`` (W3C CSVW, ``publisher.csvw``) maps each column to the graph.
 """
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from publisher import language
+from publisher.csvw import KEY, SEPARATOR, metadata_of
 from publisher.errors import InputError
-from publisher.layout import prefixed
 from publisher.vocab import DCT, FOAF, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SL, Namespace
 
-SEPARATOR, FOLDER = " | ", "tables"
+FOLDER = "tables"
 BESLUIT, ORG = Namespace(PREFIXES["besluit"]), Namespace(PREFIXES["org"])
 NIS_CODE = {"@id": SL.NisCode.value, "base": "string", "format": "[0-9]{5}"}
-LIST_RULE = {"nl": "Meerdere waarden zijn gescheiden door ' | '.", "en": "Several values are separated by ' | '."}
+FORMULA, NUMBER, NUMERIC = ("=", "+", "-", "@", "\t", "\r", "'"), re.compile(r"[+-]?[0-9]+(\.[0-9]+)?"), (
+    "integer", "decimal", "double", "float", "number")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Table:
         return f"{FOLDER}/{self.name}.csv", f"{FOLDER}/{self.name}.csv-metadata.json"
 
 
-URI = Column("uri", {"nl": "URI", "en": "URI"}, (RDF.type,), "anyURI", required=True)
+URI = Column(KEY, {"nl": "URI", "en": "URI"}, (RDF.type,), "anyURI", required=True)
 
 
 def col(name, nl, en, *path, datatype="string", many=False, required=False) -> Column:
@@ -174,7 +177,8 @@ class _Graph:
                     raise InputError(f"{subject.value}: column {column.name} of {table.name}.csv cannot hold "
                                      f"{[t.value for t in terms]} (one value only, or a value holds {SEPARATOR!r})")
                 tags[column.name].update(t.language for t in terms if isinstance(t, ox.Literal) and t.language)
-            rows.append([SEPARATOR.join(term.value for term in terms) for terms in cells.values()])
+            rows.append([neutralise(SEPARATOR.join(term.value for term in terms), column.datatype)
+                         for column, terms in zip(table.columns, cells.values())])
         return rows, tags
 
     def values(self, subject, column: Column, cells: dict) -> list:
@@ -194,6 +198,19 @@ class _Graph:
         return sorted(_in_language([t for t in terms if isinstance(t, ox.Literal)]), key=lambda term: term.value)
 
 
+def neutralise(cell: str, datatype="string") -> str:
+    """Put ``'`` before a cell a spreadsheet would run as a formula; a number of a numeric column is left alone.
+
+    >>> [neutralise(cell) for cell in ("=1+1", "@SUM(A1)", "-3", "+32 9 210 10 10", "'a", "Gent")]
+    ["'=1+1", "'@SUM(A1)", "'-3", "'+32 9 210 10 10", "''a", 'Gent']
+    >>> neutralise("-3", "integer"), neutralise("-3+cmd|' /C calc'!A0", "integer")
+    ('-3', "'-3+cmd|' /C calc'!A0")
+    """
+    if not cell.startswith(FORMULA) or datatype in NUMERIC and NUMBER.fullmatch(cell):
+        return cell
+    return "'" + cell
+
+
 def _in_language(literals: list) -> list:
     """The literals in the best language: Dutch, else English, else untagged, else the first tag.
 
@@ -203,47 +220,3 @@ def _in_language(literals: list) -> list:
     present = {literal.language or "" for literal in literals}
     best = next((tag for tag in language.fallbacks("nl") if tag in present), min(present, default=""))
     return [literal for literal in literals if (literal.language or "") == best]
-
-
-def metadata_of(table: Table, tags: dict) -> dict:
-    """The CSVW metadata of a table; a column whose texts all have one language tag gets it as ``lang``."""
-    return {"@context": "http://www.w3.org/ns/csvw", "url": f"{table.name}.csv",
-            "dc:title": _texts(table.title), "dc:description": _texts(table.description),
-            "tableSchema": {"columns": [_column(column, tags[column.name], table.kind) for column in table.columns],
-                            "aboutUrl": "{+uri}", "primaryKey": "uri"}}
-
-
-def _column(column: Column, tags: set, kind: ox.NamedNode) -> dict:
-    # The header is the name, so it is also a title: CSVW checks the header against the titles (und: any language).
-    found = {"name": column.name, "titles": {"und": column.name, **column.titles},
-             "dc:description": _texts(_description(column)), "datatype": column.datatype,
-             "propertyUrl": column.path[-1].value, "required": column.required}
-    if column is URI or column.datatype == "anyURI" and not column.many:
-        # The URI column gives the row's rdf:type. Templates read strings: csvw 4.1 mangles anyURI values in them.
-        found.update(datatype="string", valueUrl=kind.value if column is URI else "{+" + column.name + "}")
-    if column.many:
-        found["separator"] = SEPARATOR
-    if column.of and not column.many:
-        found["aboutUrl"] = "{+" + column.of + "}"
-    elif column.of or len(column.path) > 1:
-        found["suppressOutput"] = True  # the values belong to a resource that no cell names
-    if len(tags) == 1:
-        found["lang"] = next(iter(tags))
-    return found
-
-
-def _description(column: Column) -> dict:
-    path = " / ".join(prefixed(prop.value) for prop in column.path)
-    path += f" ({prefixed(column.kind.value)})" if column.kind else ""
-    found = {"nl": f"Uit {path}.", "en": f"From {path}."}
-    if column is URI:
-        found = {"nl": "De URI van wat de rij beschrijft; ook zijn rdf:type.",
-                 "en": "The URI of what the row describes; also its rdf:type."}
-    elif column.of:
-        found = {"nl": f"De naam van elke URI in kolom {column.of}, in dezelfde volgorde ({path}).",
-                 "en": f"The name of each URI in column {column.of}, in the same order ({path})."}
-    return {lang: f"{text} {LIST_RULE[lang]}" if column.many else text for lang, text in found.items()}
-
-
-def _texts(texts: dict) -> list[dict]:
-    return [{"@value": value, "@language": lang} for lang, value in texts.items()]

@@ -334,7 +334,7 @@ def paged(built):
 @pytest.fixture(scope="module")
 def proxied(built):
     """A server behind one reverse proxy, whose X-Forwarded-* headers it trusts."""
-    process, address = start_server(built[0]["build_dir"], proxy_hops=1)
+    process, address = start_server(built[0]["build_dir"], proxy_hops=1, trusted_hosts="127.0.0.1,data.example.org")
     yield address
     stop_server(process)
 

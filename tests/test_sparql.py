@@ -460,7 +460,7 @@ def test_service_reaches_a_host_in_the_allow_list(server, built):
 
 def test_behind_a_trusted_reverse_proxy_the_service_description_names_the_public_address(built):
     settings, _ = built
-    process, url = start_server(settings["build_dir"], proxy_hops=1)
+    process, url = start_server(settings["build_dir"], proxy_hops=1, trusted_hosts="127.0.0.1,data.example.org")
     forwarded = {"Accept": "application/n-triples", "X-Forwarded-Proto": "https",
                  "X-Forwarded-Host": "data.example.org", "X-Forwarded-Prefix": "/samenleven"}
     try:

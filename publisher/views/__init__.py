@@ -6,8 +6,8 @@ page for browsers, plain text for everyone else (curl, SPARQLWrapper, which show
 
 import hashlib
 import logging
-from urllib.parse import urlencode
 from datetime import datetime
+from urllib.parse import unquote_to_bytes, urlencode
 
 import pyoxigraph as ox
 from flask import Flask, Response, current_app, g, render_template, request
@@ -16,8 +16,9 @@ from werkzeug.exceptions import HTTPException
 
 from publisher import language, uris
 from publisher import store as stores
-from publisher.errors import HTTPProblem
+from publisher.errors import BadRequest, HTTPProblem
 from publisher.formats import Format
+from publisher.presentation import linkable
 from publisher.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ PREFLIGHT = {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
              "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",
              "Access-Control-Max-Age": "86400"}
 ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "text/html")
+# Parameters that take one value: a second one is a mistake the client should hear about, not a silent choice.
+SINGLE = ("lang", "page", "q", "profile")
 
 
 def register(app: Flask) -> None:
@@ -39,10 +42,12 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
+    app.before_request(_refuse_bad_parameters)
     app.after_request(_cache)
     app.after_request(_cors)
     app.add_template_filter(term_html, "term")
     app.add_template_global(local, "local")
+    app.add_template_global(href, "href")
     app.add_template_global(lambda text: language.translate(text, page_language()), "_")
     app.add_template_global(page_language, "lang")
     app.add_template_global(switch_language, "switch_language")
@@ -59,6 +64,11 @@ def local(uri: str) -> str:
     if uri == uris.ONTOLOGY or uri.startswith(uris.NS):
         return request.url_root + "ns" + uri[len(uris.ONTOLOGY):]
     return uri
+
+
+def href(iri: str) -> str | None:
+    """Return where a link to ``iri`` goes (``local``), or None when its scheme may not be a link (``linkable``)."""
+    return local(iri) if linkable(iri) else None
 
 
 def page_language() -> str:
@@ -88,14 +98,22 @@ def in_language(response: Response) -> Response:
 def serialize(triples, fmt: Format, prefixes: dict | None = None) -> bytes:
     """Serialize a graph in an RDF format, sorted (one block per subject), with the project's prefixes and
     ``prefixes``."""
-    return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **(prefixes or {})})
+    body = ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **(prefixes or {})})
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+        # pyoxigraph writes a carriage return of a literal as it is, and every XML parser reads it as a line feed
+        # (XML 1.0, 2.11); the character reference keeps it. The serializer puts none between elements.
+        body = body.replace(b"\r", b"&#13;")
+    return body
 
 
 def term_html(term) -> Markup:
-    """Show an RDF term in a results table: IRIs as links, literals with their language or datatype."""
+    """Show an RDF term in a results table: IRIs as links (text if not ``linkable``), literals with their language
+    or datatype."""
     if term is None:
         return Markup("")
     if isinstance(term, ox.NamedNode):
+        if not linkable(term.value):  # javascript:, data:, ...: the IRI as text
+            return Markup('<code class="uri">{}</code>').format(term.value)
         return Markup('<a href="{}">{}</a>').format(local(term.value), term.value)
     if isinstance(term, ox.Literal):
         if term.language:
@@ -133,6 +151,21 @@ def render_problem(problem: HTTPProblem):
     return text, problem.status, {**headers, "Content-Type": "text/plain; charset=utf-8"}
 
 
+def _refuse_bad_parameters() -> None:
+    """Refuse a query string that is not UTF-8, a parameter given twice, and a language the pages do not have."""
+    try:
+        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the query string is not UTF-8 once percent-decoded (RFC 3986, 2.5): {error.reason} "
+                         f"at byte {error.start}") from None
+    for name in SINGLE:
+        if len(request.args.getlist(name)) > 1:
+            raise BadRequest(f"the parameter {name} is given {len(request.args.getlist(name))} times; give it once")
+    asked = request.args.get("lang")
+    if asked is not None and asked.strip().lower() not in language.LANGUAGES:
+        raise BadRequest(f"lang must be one of {', '.join(language.LANGUAGES)}, not {asked!r}")
+
+
 def _http_exception(error: HTTPException):
     problem = HTTPProblem(error.description or error.name)
     problem.status, problem.title = error.code or 500, error.name
@@ -158,7 +191,10 @@ def _cache(response: Response) -> Response:
     if "ETag" not in response.headers:
         variant = "\n".join((request.full_path, response.content_type or "",
                               response.headers.get("Content-Language", "")))
-        response.set_etag(f"{built.manifest['id']}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}")
+        # Weak (RFC 9110, 8.8.1): a document with blank nodes is written with new labels each time, the same
+        # graph in other bytes, so the tag may not promise the same bytes (If-Range needs that).
+        tag = f"{built.manifest['id']}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
+        response.set_etag(tag, weak=True)
     if response.last_modified is None:
         response.last_modified = datetime.fromisoformat(built.manifest["created"].replace("Z", "+00:00"))
     response.cache_control.public = True

@@ -11,7 +11,7 @@ from publisher import dumps, schemaorg
 from publisher.errors import NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
-from publisher.views import get_store, in_language, local, page_language, settings
+from publisher.views import get_store, href, in_language, local, page_language, settings
 
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
@@ -24,7 +24,7 @@ def home():
     store, lang = get_store(), page_language()
     newest = [row["practice"] for row in itertools.islice(store.query(NEWEST), 10)]
     presenter = Presenter(store.layout, lang, local)
-    counted = sorted(((Value(store.layout.type_name(ox.NamedNode(iri), lang), local(iri)), n)
+    counted = sorted(((Value(store.layout.type_name(ox.NamedNode(iri), lang), href(iri)), n)
                       for iri, n in store.manifest["statistics"]["classes"].items()
                       if ox.NamedNode(iri) in store.layout.labels), key=lambda item: item[0].text.lower())
     downloads = [(url_for("home.dump", name=dump.name, _external=True), dump.media_type, dump.title[lang])

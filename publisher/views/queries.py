@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from publisher import formats, queries
-from publisher.errors import HTTPProblem, NotFound
+from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
 from publisher.views import get_store, settings
 from publisher.views.sparql import execute, offered, respond, table
@@ -28,6 +28,9 @@ def run(name, suffix=None):
     query = _all().get(name)
     if query is None:
         raise NotFound(f"there is no canned query {name!r}; see /queries")
+    repeated = [p.name for p in query.parameters if len(request.args.getlist(p.name)) > 1]
+    if repeated:
+        raise BadRequest(f"the parameter {repeated[0]} is given more than once; give each parameter once")
     fmt = formats.negotiate(_offered(query), request, suffix)
     store = get_store()
     if fmt is HTML:

@@ -6,6 +6,7 @@ negotiates on ``Accept``; a suffix (``.ttl``) or a ``format`` parameter picks on
 ``Content-Location`` and ``Link: rel="alternate"`` name the URL of each.
 """
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from publisher import formats, schemaorg
@@ -21,7 +22,7 @@ OFFERED = GRAPHS + (HTML,)
 @blueprint.get("/id/<path:key>")
 def thing(key):
     key, suffix = split(key)
-    if not get_store().exists(settings()["base"] + "id/" + key):
+    if not get_store().exists(thing_uri(key)):
         return missing(formats.negotiate(OFFERED, request, suffix), key)
     target = url_for("resources.document", key=key + (f".{suffix}" if suffix else ""))
     query = request.query_string.decode()
@@ -35,7 +36,7 @@ def document(key):
     key, suffix = split(key)
     fmt = formats.negotiate(OFFERED, request, suffix)
     page = page_number()
-    description = get_store().describe(settings()["base"] + "id/" + key, page, settings()["page_size"])
+    description = get_store().describe(thing_uri(key), page, settings()["page_size"])
     if not description.found:
         return missing(fmt, key)
     if page > description.pages:
@@ -118,8 +119,18 @@ def split(key: str) -> tuple[str, str | None]:
     return key, None
 
 
+def thing_uri(key: str) -> str:
+    """Return the URI of the thing a key names; 404 when the key cannot be part of an IRI (RFC 3987)."""
+    uri = settings()["base"] + "id/" + key
+    try:
+        ox.NamedNode(uri)
+    except ValueError as error:
+        raise NotFound(f"{key!r} cannot be part of an IRI, so no resource has it ({error})") from None
+    return uri
+
+
 def page_number() -> int:
     value = request.args.get("page", "1")
-    if not value.isdigit() or int(value) < 1 or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
         raise BadRequest(f"page must be a whole number from 1, not {value!r}")
     return int(value)
