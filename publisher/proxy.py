@@ -88,5 +88,5 @@ def _check(proxy: Proxy) -> None:
             raise ProxyError(f"--{name.replace('_', '-')} {value!r}: names only, no ; {{ }} quotes or $")
     if proxy.state_dir is not None and not _SAFE.match(str(proxy.state_dir)):
         raise ProxyError(f"--state-dir {str(proxy.state_dir)!r}: a path without spaces, ; {{ }} quotes or $")
-    if min(proxy.connections, proxy.query_rate, proxy.query_burst) < 1:
-        raise ProxyError("--connections, --query-rate and --query-burst are at least 1")
+    if min(proxy.connections, proxy.query_rate, proxy.query_burst) < 1 or proxy.connections > 65535:
+        raise ProxyError("--connections (at most 65535), --query-rate and --query-burst are at least 1")

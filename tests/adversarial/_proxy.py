@@ -61,8 +61,9 @@ class Nginx:
     def _wait(self, port: int) -> None:
         for _ in range(100):
             if self.process.poll() is not None:
+                message = self.process.stderr.read().decode() + self.error_log()
                 self.stop()
-                raise RuntimeError(f"nginx stopped: {self.process.stderr.read().decode()}")
+                raise RuntimeError(f"nginx stopped: {message}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 return
