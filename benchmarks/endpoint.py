@@ -52,7 +52,7 @@ def main() -> None:
     store = stores.open_current(settings)
     if store is None:
         sys.exit("no build: run `samenleven build` first")
-    graph = rdflib.Graph().parse(build.current(settings) / build.TURTLE, format="turtle")
+    graph = rdflib.Graph().parse(build.current(settings) / "graph.ttl", format="turtle")  # publisher.dumps
     canned = queries.load(settings["queries_dir"])
     process, url = start_server(settings["build_dir"])
     print(f"{len(graph)} triples, {repeat} runs each, median milliseconds\n")
