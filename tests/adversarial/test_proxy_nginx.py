@@ -7,6 +7,7 @@ request from being answered, while the same clients sent straight to gunicorn ho
 """
 
 import concurrent.futures
+import http.client
 import subprocess
 import sys
 import time
@@ -133,18 +134,33 @@ def test_caching_headers_pass_through_the_proxy(production):
 
 def test_a_body_larger_than_the_server_takes_is_refused_by_the_proxy_with_a_reason(production, tally):
     nginx, _, _ = production
-    import urllib.request
-    request = urllib.request.Request(nginx.url + "/sparql", data=b"#" * 1_000_000,
-                                     headers={"Content-Type": "application/sparql-query"})
-    try:
-        urllib.request.urlopen(request, timeout=GIVE_UP)
-        status, body = 200, b""
-    except urllib.error.HTTPError as error:
-        status, body = error.code, error.read()
-    except OSError:  # nginx may close before reading a body it refused
-        status, body = 413, b"max_query_size"
+    host, port = nginx.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=GIVE_UP)
+    try:  # the headers announce a megabyte; nginx answers them without waiting for it
+        connection.putrequest("POST", "/sparql")
+        connection.putheader("Content-Type", "application/sparql-query")
+        connection.putheader("Content-Length", "1000000")
+        connection.endheaders()
+        response = connection.getresponse()
+        status, body = response.status, response.read()
+    finally:
+        connection.close()
     assert tally("slow clients through the proxy").case(
-        "a 1 MB body: 413 naming the limit", status == 413 and b"max_query_size" in body), (status, body)
+        "a 1 MB body announced: 413 naming the limit", status == 413 and b"max_query_size" in body), (status, body)
+
+
+def test_queries_past_an_addresses_rate_get_429_saying_why_and_pages_still_answer(production, tally):
+    _, direct, _ = production
+    strict = Nginx(direct, "--query-rate", "1", "--query-burst", "2", "--no-cache")
+    try:
+        statuses = [get(strict.url + "/sparql?query=ASK%7B%7D")[0:3:2] for _ in range(6)]
+        refused = [body for status, body in statuses if status == 429]
+        page = get(strict.url + GENT)[0]
+    finally:
+        strict.stop()
+    assert tally("per-address limits of the proxy").case(
+        "6 queries at once past --query-rate 1 --query-burst 2: 429 saying the limit, a page still 200",
+        bool(refused) and all(b"queries a second" in body for body in refused) and page == 200), statuses
 
 
 def connections_to(process, url: str) -> int:
