@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test build install clean
+.PHONY: serve test build install clean benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,28 @@ build: install
 serve: build
 	$(BIN)/samenleven serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# nginx and wrk from Debian's packages, for the production set-up (README, "Deploying"): the tests run nginx in
+# front of gunicorn, the load benchmark drives it with wrk. Installed only when missing, and only as root with
+# apt-get; otherwise a note, and the tests of the proxy skip saying why. `make serve` needs neither.
+APT_INSTALL = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	echo "installing $(1) from Debian's packages"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) \
+	>/dev/null; else echo "note: $(1) is missing and can only be installed as root with apt-get"; fi
+
+$(VENV)/.nginx: | $(BIN)/python
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(call APT_INSTALL,nginx); }
+	@touch $@
+
+$(VENV)/.wrk: | $(BIN)/python
+	@command -v wrk >/dev/null 2>&1 || { $(call APT_INSTALL,wrk); }
+	@touch $@
+
+test: $(VENV)/.installed-test $(VENV)/.nginx
 	$(BIN)/python -m pytest
+
+# The load figures (benchmarks/README.md): minutes, not part of `make test`.
+benchmark: build $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.wrk
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) var

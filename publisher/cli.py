@@ -189,3 +189,31 @@ def serve(ctx, host, port, workers):
     except PublisherError as error:
         _fail(error)
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.group()
+def deploy():
+    """Print the configuration of the production set-up (see the README's "Deploying")."""
+
+
+@deploy.command()
+@click.option("--listen", default="80", show_default=True, help="nginx's public address: PORT or HOST:PORT.")
+@click.option("--upstream", default="127.0.0.1:8000", show_default=True,
+              help="Where `samenleven serve --workers N` listens.")
+@click.option("--server-name", default="_", show_default=True, help="The public host names (_: any).")
+@click.option("--prefix", default="", help="A path the site lives under, such as /samenleven (default: /).")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep pid, logs, temporary files and cache here (default: Debian's places).")
+@click.option("--user", default="www-data", show_default=True, help="nginx's workers' account ('' : none).")
+@click.option("--connections", default=32, show_default=True, help="Requests at once per client address.")
+@click.option("--query-rate", default=10, show_default=True, help="Queries a second per client address.")
+@click.option("--query-burst", default=20, show_default=True, help="Queries beyond the rate, at once.")
+@click.option("--cache/--no-cache", default=True, show_default=True, help="Keep public answers in nginx.")
+@click.pass_context
+def nginx(ctx, **options):
+    """Print nginx.conf for nginx in front of the server; run the server with SAMENLEVEN_PROXY_HOPS=1."""
+    from publisher import proxy
+    try:
+        click.echo(proxy.configuration(proxy.Proxy(**options), _settings(ctx)), nl=False)
+    except PublisherError as error:
+        _fail(error)

@@ -1,6 +1,6 @@
 """Benchmark: the canned queries through the endpoint, against pyoxigraph in-process and rdflib's own engine.
 
-Run after a build: ``.venv/bin/python tests/benchmarks/endpoint.py [--repeat 20]``. It starts the real server on
+Run after a build: ``.venv/bin/python benchmarks/endpoint.py [--repeat 20]``. It starts the real server on
 127.0.0.1 and reports, per query, the median time of each peer measured in the same run and two ratios:
 what the endpoint (HTTP, a sandboxed worker process, serialization) costs over pyoxigraph alone, and how much
 slower rdflib's engine is than pyoxigraph (why rdflib's engine is never behind the endpoint). No timing is
@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE.parent.parent)]
+sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent)]
 
 import rdflib  # noqa: E402
 
@@ -52,7 +52,7 @@ def main() -> None:
     store = stores.open_current(settings)
     if store is None:
         sys.exit("no build: run `samenleven build` first")
-    graph = rdflib.Graph().parse(build.current(settings) / build.TURTLE, format="turtle")
+    graph = rdflib.Graph().parse(build.current(settings) / "graph.ttl", format="turtle")  # publisher.dumps
     canned = queries.load(settings["queries_dir"])
     process, url = start_server(settings["build_dir"])
     print(f"{len(graph)} triples, {repeat} runs each, median milliseconds\n")

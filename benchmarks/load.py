@@ -1,0 +1,230 @@
+"""Benchmark: the production set-up (nginx, then gunicorn) under load, and a cheap query beside runaway ones.
+
+Run ``make benchmark``, or after a build ``.venv/bin/python benchmarks/load.py [--duration 60 --connections 64]``
+(needs nginx and wrk from Debian's packages). It starts ``samenleven serve --workers N`` with ``proxy_hops=1`` and
+nginx configured by ``samenleven deploy nginx``, exactly as the README's "Deploying" describes, and measures:
+
+1. wrk with 64 connections for 60 s on a mix of URLs (pages in HTML and Turtle, the endpoint, canned queries,
+   the catalogue, the change feed, tables, a range of a dump): requests per second, p50 and p99 latency, errors,
+   and the memory (RSS) of gunicorn, its workers and their query processes before and after; once with nginx's
+   cache as shipped and once without it, so that every request reaches gunicorn.
+2. A cheap query's median latency while 8 runaway queries run, as a ratio to its median when the server is idle.
+   Each client has an address of its own (127.0.0.x), as on the internet.
+
+Nothing is asserted; it prints a Markdown table and writes the figures to ``benchmarks/results/``.
+"""
+
+import argparse
+import concurrent.futures
+import http.client
+import json
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "adversarial"), str(HERE.parent)]
+
+import psutil  # noqa: E402
+
+from _proxy import Nginx, nginx_binary  # noqa: E402
+from conftest import start_server, stop_server  # noqa: E402
+from publisher import build, config  # noqa: E402
+
+CHEAP = "ASK { ?s a <https://w3id.org/samenleven/ns#Practice> }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+UNLIMITED = ["--connections", "60000", "--query-rate", "100000", "--query-burst", "100000"]  # one address here
+LUA = """
+local requests = {}
+init = function(_)  -- per thread, once wrk knows the Host header
+  for i, item in ipairs(%s) do
+    item[2]["Host"] = wrk.headers["Host"]
+    requests[i] = wrk.format("GET", item[1], item[2])
+  end
+end
+local n = 0
+request = function()
+  n = n %% #requests + 1
+  return requests[n]
+end
+done = function(summary, latency, _)
+  local e = summary.errors
+  io.write("RESULT " .. string.format('{"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, ' ..
+    '"errors": {"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}}',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
+    e.connect, e.read, e.write, e.status, e.timeout) .. "\\n")
+end
+"""
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def url_mix(root: str, pages: int) -> list[tuple[str, dict]]:
+    """The mix: ``pages`` documents from the sitemap in HTML and Turtle, and one of each other kind of URL."""
+    _, sitemap = fetch(root + "/sitemap.xml")
+    docs = [urllib.parse.urlsplit(u).path for u in re.findall(r"<loc>([^<]+)</loc>", sitemap.decode())
+            if "/doc/" in u]
+    docs = docs[::max(1, len(docs) // pages)][:pages]
+    mix = [(d, {"Accept": "text/html"}) for d in docs] + [(d + ".ttl", {}) for d in docs]
+    _, listing = fetch(root + "/tables/")
+    tables = sorted(set(re.findall(r'href="(/tables/[^"]+\.csv)"', listing.decode())))
+    _, canned = fetch(root + "/queries.json")
+    apis = [urllib.parse.urlsplit(q["api"].get("json") or q["api"]["ttl"]).path for q in json.loads(canned)]
+    apis = [path for path in apis if fetch(root + path)[0] == 200]  # the ones whose defaults need no value
+    mix += [("/", {"Accept": "text/html"}), ("/sparql?query=" + urllib.parse.quote(CHEAP), {}),
+            ("/catalog", {"Accept": "text/turtle"}), ("/ldes", {}), ("/dumps/graph.ttl", {"Range": "bytes=0-65535"})]
+    mix += [(path, {}) for path in apis + tables]
+    broken = [(path, status) for path, headers in mix if (status := fetch(root + path, headers)[0]) >= 300]
+    if broken:
+        sys.exit(f"these URLs of the mix do not answer 2xx: {broken}")
+    return mix
+
+
+def rss_mb(process: subprocess.Popen) -> float:
+    """Memory of gunicorn, its workers and their query processes (resident, summed)."""
+    parent = psutil.Process(process.pid)
+    return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 2**20
+
+
+def wrk(root: str, mix: list, seconds: int, connections: int, threads: int) -> dict:
+    table = "{" + ", ".join("{%s, {%s}}" % (json.dumps(path), ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}"
+                                                                         for k, v in headers.items()))
+                            for path, headers in mix) + "}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(LUA % table)
+        script.flush()
+        done = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+                               "--timeout", "30s", "-s", script.name, root], capture_output=True, text=True,
+                              timeout=seconds + 120)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+    if line is None:
+        sys.exit(f"wrk gave no result: {done.stdout}{done.stderr}")
+    return json.loads(line[len("RESULT "):])
+
+
+def timed_query(root: str, query: str, client: int) -> tuple[float, int]:
+    """Run a query from 127.0.0.``client``; return (seconds, status)."""
+    parts = urllib.parse.urlsplit(root)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120,
+                                            source_address=(f"127.0.0.{client}", 0))
+    started = time.perf_counter()
+    try:
+        connection.request("GET", "/sparql?query=" + urllib.parse.quote(query),
+                           headers={"Accept": "application/sparql-results+json"})
+        response = connection.getresponse()
+        response.read()
+        return time.perf_counter() - started, response.status
+    finally:
+        connection.close()
+
+
+def beside_runaways(root: str, samples: int, runaways: int) -> dict:
+    """The cheap query's median alone, then while ``runaways`` queries run, each from its own address."""
+    fresh = iter(range(10**9))  # a comment that differs every time: no cache serves the answer
+    cheap = lambda: timed_query(root, f"{CHEAP} # {next(fresh)}", 2)  # noqa: E731
+    cheap()
+    idle = [cheap() for _ in range(samples)]
+    stop, statuses = threading.Event(), []
+
+    def runaway(client: int) -> None:
+        while not stop.is_set():
+            statuses.append(timed_query(root, f"{RUNAWAY} # {next(fresh)}", client)[1])
+
+    with concurrent.futures.ThreadPoolExecutor(runaways) as pool:
+        for client in range(runaways):
+            pool.submit(runaway, 10 + client)
+        time.sleep(1)
+        loaded = [cheap() for _ in range(samples)]
+        stop.set()
+    idle_s, loaded_s = statistics.median(t for t, _ in idle), statistics.median(t for t, _ in loaded)
+    return {"samples": samples, "runaways": runaways, "idle_median_ms": idle_s * 1000,
+            "loaded_median_ms": loaded_s * 1000, "ratio": loaded_s / idle_s,
+            "cheap_statuses": sorted({s for _, s in idle + loaded}), "runaway_statuses": sorted(set(statuses))}
+
+
+def machine() -> dict:
+    model = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                  if l.startswith("model name")), platform.processor())
+    nginx = subprocess.run([nginx_binary(), "-v"], capture_output=True, text=True).stderr.strip()
+    return {"cores": psutil.cpu_count(), "cpu": model, "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "nginx": nginx, "system": platform.platform()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60, help="Seconds of each wrk run.")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2, help="wrk's threads.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes.")
+    parser.add_argument("--pages", type=int, default=20, help="Documents in the URL mix (each in two formats).")
+    parser.add_argument("--samples", type=int, default=10, help="Cheap queries timed, idle and beside runaways.")
+    parser.add_argument("--runaways", type=int, default=8)
+    parser.add_argument("--cache", choices=["both", "on", "off"], default="both", help="nginx's cache.")
+    parser.add_argument("--note", default="", help="Said in the results (the machine, what else ran).")
+    args = parser.parse_args()
+    settings = config.load()
+    if build.current(settings) is None:
+        print("no build yet: building", file=sys.stderr)
+        build.build(settings)
+    process, direct = start_server(settings["build_dir"], "--workers", str(args.workers), proxy_hops=1)
+    results = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+               "note": args.note, "settings": {k: str(settings[k]) for k in ("query_timeout", "query_workers")},
+               "options": vars(args), "runs": []}
+    try:
+        for cache in [c for c in ("on", "off") if args.cache in (c, "both")]:
+            nginx = Nginx(direct, *UNLIMITED, *([] if cache == "on" else ["--no-cache"]))
+            try:
+                mix = url_mix(nginx.url, args.pages)
+                before = rss_mb(process)
+                run = wrk(nginx.url, mix, args.duration, args.connections, args.threads)
+                run.update(cache=cache, urls=len(mix), rss_before_mb=before, rss_after_mb=rss_mb(process))
+                run["requests_per_second"] = run["requests"] / run["seconds"]
+                results["runs"].append(run)
+                if cache == "off" or args.cache == "on":
+                    results["runaways"] = beside_runaways(nginx.url, args.samples, args.runaways)
+            finally:
+                nginx.stop()
+    finally:
+        stop_server(process)
+    report(results)
+
+
+def report(results: dict) -> None:
+    options = results["options"]
+    print(f"\n{results['machine']['cores']} cores ({results['machine']['cpu']}), gunicorn {options['workers']} "
+          f"workers x 4 threads behind nginx; {options['connections']} connections, {options['duration']} s\n")
+    print("| nginx cache | URLs | requests/s | p50 ms | p99 ms | errors | RSS before MB | RSS after MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for run in results["runs"]:
+        errors = sum(run["errors"].values())
+        print(f"| {run['cache']} | {run['urls']} | {run['requests_per_second']:.0f} | {run['p50_ms']:.1f} | "
+              f"{run['p99_ms']:.1f} | {errors} | {run['rss_before_mb']:.0f} | {run['rss_after_mb']:.0f} |")
+    if "runaways" in results:
+        r = results["runaways"]
+        print(f"\n| cheap query | median ms (of {r['samples']}) |\n| --- | ---: |\n"
+              f"| idle | {r['idle_median_ms']:.1f} |\n| beside {r['runaways']} runaway queries | "
+              f"{r['loaded_median_ms']:.1f} |\n| ratio | {r['ratio']:.1f} |\n\n"
+              f"statuses: cheap {r['cheap_statuses']}, runaway {r['runaway_statuses']}")
+    out = HERE / "results" / f"load-{results['when'][:10]}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {out.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
