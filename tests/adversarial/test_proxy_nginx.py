@@ -125,7 +125,8 @@ def test_caching_headers_pass_through_the_proxy(production):
     assert get(nginx.url + GENT + ".ttl", {"If-Modified-Since": theirs["Last-Modified"]})[0] == 304
     # Compressed on the way: the same ETag made weak (RFC 9110, 8.8.1), and still a 304 when sent back.
     status, zipped, _ = get(nginx.url + GENT + ".ttl", {"Accept-Encoding": "gzip"})
-    assert (status, zipped["Content-Encoding"], zipped["ETag"]) == (200, "gzip", "W/" + mine["ETag"])
+    weak = mine["ETag"] if mine["ETag"].startswith("W/") else "W/" + mine["ETag"]  # a weak one stays as it is
+    assert (status, zipped["Content-Encoding"], zipped["ETag"]) == (200, "gzip", weak)
     assert get(nginx.url + GENT + ".ttl", {"Accept-Encoding": "gzip", "If-None-Match": zipped["ETag"]})[0] == 304
     _, _, whole = get(direct + "/dumps/graph.ttl")
     status, ranged, part = get(nginx.url + "/dumps/graph.ttl", {"Range": "bytes=100-299"})
