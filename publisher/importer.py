@@ -184,11 +184,13 @@ def _initiative(graph, item, block, record, practice, source, places, coverage, 
 
 
 def _localities_named(text: str, place: linking.Link, place_linker: linking.Linker) -> list:
-    """The localities of the place's municipality that the text names (Ledeberg in a Gent initiative)."""
+    """The localities of the place's municipality that the text names (Ledeberg in a Gent initiative), but not
+    the one named as the municipality itself (the sub-municipality Gent in Gent)."""
     words = f" {linking.normalise(text)} "
+    named = linking.normalise(place.municipality_name)
     return [p.uri for p in place_linker.places.values()
             if p.municipality == place.municipality
-            and any(f" {linking.normalise(label)} " in words for label in p.labels)]
+            and any(f" {key} " in words for key in map(linking.normalise, p.labels) if key != named)]
 
 
 def import_page(path: Path, settings: dict, title: str | None = None, on: date | None = None) -> Imported:
