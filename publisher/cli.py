@@ -172,12 +172,14 @@ def query(ctx, name, path, params, output):
         if bool(path) == bool(name):
             raise PublisherError("give either a canned query's NAME or --file, not both or neither")
         if path:
+            if params:
+                raise PublisherError(f"--param: a query from --file takes no parameters ({path})")
             text, bindings = path.read_text(encoding="utf-8"), {}
         else:
             canned = queries.load(settings["queries_dir"])
             if name not in canned:
                 raise PublisherError(f"no canned query {name!r}; known: {', '.join(canned)}")
-            given = dict(param.partition("=")[::2] for param in params)
+            given = _params(params, canned[name])
             text, bindings = canned[name].text, queries.bind(canned[name], given, store, settings["base"])
         form = sparql.outline(text).form
         fmt = _cli_format(output, form)
@@ -190,6 +192,22 @@ def query(ctx, name, path, params, output):
         _fail(error)
     text = answer.body.decode()
     click.echo(text, nl=not text.endswith("\n"))
+
+
+def _params(params, canned) -> dict:
+    """Read --param NAME=VALUE pairs; a name the query does not take is an error naming those it takes (issue 12:
+    an unknown name used to be ignored, and the query answered for its default)."""
+    takes = [parameter.name for parameter in canned.parameters]
+    given = {}
+    for param in params:
+        key, equals, value = param.partition("=")
+        if not equals:
+            raise PublisherError(f"--param {param!r}: write NAME=VALUE")
+        if key not in takes:
+            raise PublisherError(f"--param {key}: query {canned.name} takes "
+                                 + (", ".join(takes) if takes else "no parameters"))
+        given[key] = value
+    return given
 
 
 def _cli_format(name: str | None, form: str | None):
