@@ -28,10 +28,15 @@ def normalise(name: str) -> str:
     >>> normalise("Liège") == normalise("LIEGE")
     True
     """
-    return _PREFIX.sub("", _fold(name))
+    return _PREFIX.sub("", fold(name))
 
 
-def _fold(name: str) -> str:
+def fold(name: str) -> str:
+    """Fold a text to lowercase ASCII words: the key of a name that is not a place's.
+
+    >>> fold("Stad Gent – Dienst Welzijn")
+    'stad gent dienst welzijn'
+    """
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
     name = re.sub(r"['’]", "", name)
     return re.sub(r"[^a-z0-9]+", " ", name).strip()
@@ -45,7 +50,7 @@ def kind_of(name: str) -> str | None:
     >>> kind_of("Deurne") is None
     True
     """
-    first = _fold(name).partition(" ")
+    first = fold(name).partition(" ")
     return _KIND_WORDS.get(first[0]) if first[2] else None
 
 
