@@ -111,3 +111,11 @@ def test_ten_thousand_rows_finish_with_a_progress_bar_and_a_summary(tmp_path):
            f"ambiguous, {counts['none']} none" in stderr
     exact = [row for i, row in enumerate(table[1:]) if i % 7]
     assert all(row[5] == "exact" and row[2] for row in exact)  # every name of the table links exactly
+
+
+def test_on_is_the_day_of_every_row_without_a_date_column(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("plaats\nMelle\nHasselt\n", encoding="utf-8")
+    done = link_csv(source, "--column", "plaats", "--on", "2020-01-01")
+    assert done.returncode == 0
+    assert [row[1] for row in parse(done.stdout, "utf-8", ",")[1:]] == ["44040", "71022"]  # before the 2025 mergers

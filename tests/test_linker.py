@@ -88,6 +88,8 @@ def link_command(*args) -> subprocess.CompletedProcess:
     (["Deurne (Diest)"], "24020", "diest-deurne", None),
     (["Ham"], "71071", None, "replaced by Tessenderlo-Ham (71071)"),                # ceased, no part kept its name
     (["Aalst"], "41002", None, "write `Aalst (Sint-Truiden)`"),                # the municipality, not the part
+    (["44040", "--on", "2020-01-01"], "44040", None, None),                    # a NIS code
+    (["9890"], "44020", None, None),                                           # Gavere's one postal code
 ])
 def test_the_link_command_resolves_what_people_write(args, nis, locality, note):
     done = link_command(*args)
