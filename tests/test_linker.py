@@ -49,6 +49,8 @@ def test_a_merged_municipality_is_one_step_from_its_successor(places):
     ("Atlantis", None, "unknown place"),
     ("Gentt", None, "did you mean Gent (44021)"),    # a suggestion by its proper name and code, never a guess
     ("Merelbeke-Melle", "2020-01-01", "existed from 2025-01-01"),
+    ("Deurne (Mechelen)", None, "no place named 'Deurne' lies in 'Mechelen'"),  # a known name, not there
+    ("Heverlee (9000)", None, "no place named 'Heverlee' lies in '9000'"),
 ])
 def test_unknown_or_ambiguous_names_are_said_so_never_guessed(places, name, on, says):
     with pytest.raises(LinkError, match=re.escape(says)):
@@ -88,6 +90,8 @@ def link_command(*args) -> subprocess.CompletedProcess:
     (["Deurne (Diest)"], "24020", "diest-deurne", None),
     (["Ham"], "71071", None, "replaced by Tessenderlo-Ham (71071)"),                # ceased, no part kept its name
     (["Aalst"], "41002", None, "write `Aalst (Sint-Truiden)`"),                # the municipality, not the part
+    (["3001 Heverlee"], "24062", "leuven-heverlee", None),                     # as an address writes it
+    (["Heverlee (3001)"], "24062", "leuven-heverlee", None),                   # 3001: a postal code of Leuven
     (["44040", "--on", "2020-01-01"], "44040", None, None),                    # a NIS code
     (["9890"], "44020", None, None),                                           # Gavere's one postal code
 ])
