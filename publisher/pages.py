@@ -3,9 +3,11 @@
 The layout (``tests/fixtures/seeds/000_f828c39997d712d8.txt``): an optional title line, the image's file name and its
 credit, a lead paragraph, then sections headed by a line of their own (``Categorie``, ``Doelen``, ``Doelgroep``,
 ``Beschrijving``, ``Succesfactoren``, ``Uitdagingen``, ``Deze praktijk in``, ``Nuttige links``,
-``Beleidsdomeinen``) holding paragraphs and bullets (``•``). Under ``Deze praktijk in`` a line naming places
-("Antwerpen, Brussel en Gent", "Meer dan 30 gemeenten...") heads the initiatives below it; a line or bullet that
-starts with ``Contact`` is a contact. HTML is flattened to the same lines first (``<h1>`` gives the title).
+``Beleidsdomeinen``, ``Partners``, ``Organisaties``, ``Contact``) holding paragraphs and bullets (``•``). Under
+``Deze praktijk in`` a line naming places ("Antwerpen, Brussel en Gent", "Meer dan 30 gemeenten...") heads the
+initiatives below it (one listed before any places line is kept in a block without places, with a warning); a
+line or bullet that starts with ``Contact`` is a contact. HTML is flattened to the same lines first (``<h1>``
+gives the title).
 """
 
 import re
@@ -15,7 +17,7 @@ from html.parser import HTMLParser
 from publisher.errors import InputError
 
 SECTIONS = ("Categorie", "Doelen", "Doelgroep", "Beschrijving", "Succesfactoren", "Uitdagingen",
-            "Deze praktijk in", "Nuttige links", "Beleidsdomeinen")
+            "Deze praktijk in", "Nuttige links", "Beleidsdomeinen", "Partners", "Organisaties", "Contact")
 # The database's closing lines, the same on every record.
 FOOTER = ("Staat jouw praktijk nog niet in de databank", "Deze databank bouwen we samen met jullie")
 IMAGE = re.compile(r"\.(jpe?g|png|gif|webp|svg)\s*$", re.IGNORECASE)
@@ -34,7 +36,7 @@ class Item:
 
 @dataclass
 class Block:
-    """A "Deze praktijk in" block: the places line and the initiatives under it."""
+    """A "Deze praktijk in" block: the places line ("" before the first one) and the initiatives under it."""
 
     line: int
     places: str
@@ -151,9 +153,13 @@ def _blocks(lines: list, record: Record) -> list:
         bulleted = BULLET.match(dict(lines).get(item.line, ""))
         if not bulleted and ":" not in item.text and len(item.text) <= 80 and not CONTACT.match(item.text):
             blocks.append(Block(item.line, item.text.rstrip(". …")))
-        elif not blocks:
-            record.warnings.append((item.line, f"initiative before any places line, skipped: {item.text[:60]!r}"))
-        elif CONTACT.match(item.text):
+            continue
+        if not blocks:  # issue 12: what the page says is kept, and the reviewer told
+            blocks.append(Block(item.line, ""))
+            if not CONTACT.match(item.text):
+                record.warnings.append((item.line, "initiative before any places line, kept without a place: "
+                                                   f"{item.text[:60]!r}"))
+        if CONTACT.match(item.text):
             blocks[-1].contacts.append(CONTACT.sub("", item.text))
         else:
             blocks[-1].initiatives.append(item)

