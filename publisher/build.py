@@ -6,7 +6,6 @@ previous one in use, untouched.
 """
 
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import dumps, feed, history, inference, loader, tables, validate
+from publisher import dumps, feed, history, inference, loader, state, tables, validate
 from publisher.config import PROJECT_DIR
 from publisher.errors import NotConforming
 from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
@@ -127,7 +126,7 @@ def build(settings: dict, progress=lambda message: None) -> dict:
         ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
         _write(partial, published, ontology)
         validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
-        (partial / history.VERSIONS).write_text(json.dumps(record, indent=1) + "\n")
+        history.write(partial, record)
         # --- What harvesters download beside the dumps (issue 5): each writes its files into ``partial`` and
         # returns their names relative to it, which the manifest then describes (size, SHA-256).
         downloads = [dump.name for dump in dumps.DUMPS]
@@ -135,7 +134,7 @@ def build(settings: dict, progress=lambda message: None) -> dict:
         downloads += tables.write(partial, published, settings["base"])
         # ---
         manifest["files"] = dumps.describe(partial, downloads)
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        state.write_json(partial / MANIFEST, manifest, indent=2)
         final = builds / build_id
         partial.rename(final)
         _publish(root, final)

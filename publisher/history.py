@@ -8,14 +8,16 @@ are published as ``dct:issued`` and ``dct:modified``; the change feed (issue 5) 
 """
 
 import hashlib
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher import state
 from publisher.vocab import DCT, RDF, SL, XSD
 
 VERSIONS = "versions.json"
+RECOVERY = ("remove this file to start the record anew (every resource is then dated by the next build), or copy "
+            f"{VERSIONS} from an older build in builds/ over it")
 TRACKED = (SL.Practice, SL.Initiative, SL.Organisation, SL.Programme)
 
 
@@ -62,9 +64,25 @@ def versions(current: dict[str, str], previous: dict, now: str) -> dict:
 
 
 def read(folder: Path | None) -> dict:
-    """Return the record a build left, or an empty one (first build, or a build from before the record)."""
+    """Return the record a build left, or an empty one (first build, or a build from before the record).
+
+    :raises StateError: a record that cannot be read or is not of its shape.
+    """
     path = folder / VERSIONS if folder else None
-    return json.loads(path.read_text()) if path and path.exists() else {}
+    if not path or not path.exists():
+        return {}
+    record = state.read_json(path, RECOVERY)
+    resources, removed = record.get("resources"), record.get("removed", {})
+    if not isinstance(resources, dict) or not isinstance(removed, dict) or not all(
+            isinstance(v, dict) and {"sha256", "issued", "modified"} <= set(v) for v in resources.values()):
+        raise state.StateError(path, "is not a record of versions (resources with sha256, issued, modified)",
+                               RECOVERY)
+    return record
+
+
+def write(folder: Path, record: dict) -> None:
+    """Write the record into a build folder."""
+    state.write_json(folder / VERSIONS, record)
 
 
 def triples(record: dict) -> list[ox.Triple]:

@@ -88,7 +88,10 @@ def in_language(response: Response) -> Response:
 def serialize(triples, fmt: Format, prefixes: dict | None = None) -> bytes:
     """Serialize a graph in an RDF format, sorted (one block per subject), with the project's prefixes and
     ``prefixes``."""
-    return ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **(prefixes or {})})
+    body = ox.serialize(sorted(triples, key=str), format=fmt.oxigraph, prefixes={**PREFIXES, **(prefixes or {})})
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:  # XML parsers read a raw CR as a line end (XML 1.0, 2.11): keep it
+        body = body.replace(b"\r", b"&#13;")
+    return body
 
 
 def term_html(term) -> Markup:
