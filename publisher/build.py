@@ -5,22 +5,26 @@ is a symbolic link swapped in one ``rename`` only after that. So a build that fa
 previous one in use, untouched.
 """
 
+import fcntl
 import hashlib
 import os
+import resource
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import dumps, feed, history, inference, loader, state, tables, validate
+from publisher import dumps, feed, history, inference, loader, shrink, state, tables, validate
 from publisher.config import PROJECT_DIR
-from publisher.errors import NotConforming
+from publisher.errors import NotConforming, PublisherError
 from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
 
 STORE, MANIFEST = "store", "build.json"
+LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``ontology.ttl``
 ONTOLOGY = "ontology.ttl"
 SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
@@ -31,6 +35,12 @@ COUNTED = {
     "programmes": SL.Programme, "municipalities": SL.Municipality, "localities": SL.Locality,
     "provinces": SL.Province, "regions": SL.Region, "concepts": SKOS.Concept,
 }
+
+
+class BuildRunning(PublisherError):
+    """Another build holds the lock of the build folder: this one does not start."""
+
+    exit_code = 3
 
 
 @dataclass
@@ -94,23 +104,37 @@ def statistics(triples, base: str) -> dict:
     }
 
 
-def build(settings: dict, progress=lambda message: None) -> dict:
-    """Build and publish; return the new build's manifest.
+def build(settings: dict, progress=lambda message: None, allow_shrink: bool = False) -> dict:
+    """Build and publish, one build at a time; return the new build's manifest.
 
+    :raises BuildRunning: another build is running in the same build folder.
     :raises InputError: unreadable input (nothing is written).
+    :raises StateError: the build in use left state that cannot be read (nothing is written).
+    :raises Shrinking: the build would remove more than ``max_shrink`` of a kind (nothing is published).
     :raises NotConforming: the data does not conform (nothing is published).
     """
-    prepared = prepare(settings, progress)
-    if not prepared.report.conforms:
-        raise NotConforming(prepared.report)
     root = Path(settings["build_dir"])
-    builds = root / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(ox.serialize(sorted(prepared.triples, key=str),
-                                         format=ox.RdfFormat.N_TRIPLES)).hexdigest()
+    with _locked(root):
+        _clean(root)
+        return _build(settings, root, progress, allow_shrink)
+
+
+def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
+    in_use = current(settings)
+    # The state the build in use left, read first: a file that cannot be read stops the build before any work.
+    previous, members = history.read(in_use), feed.read(in_use)
+    prepared = prepare(settings, progress)
     now = datetime.now(timezone.utc)
     created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
-    record = history.versions(history.digests(prepared.triples), history.read(current(settings)), created)
+    record = history.versions(history.digests(prepared.triples), previous, created,
+                              history.kinds(prepared.triples))
+    if not allow_shrink:
+        shrink.check(previous, record, settings["max_shrink"])
+    if not prepared.report.conforms:
+        raise NotConforming(prepared.report)
+    builds = root / "builds"
+    digest = hashlib.sha256(ox.serialize(sorted(prepared.triples, key=str),
+                                         format=ox.RdfFormat.N_TRIPLES)).hexdigest()
     published = prepared.triples + history.triples(record)
     build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
     partial = builds / f"{build_id}.partial"
@@ -130,10 +154,11 @@ def build(settings: dict, progress=lambda message: None) -> dict:
         # --- What harvesters download beside the dumps (issue 5): each writes its files into ``partial`` and
         # returns their names relative to it, which the manifest then describes (size, SHA-256).
         downloads = [dump.name for dump in dumps.DUMPS]
-        downloads += feed.write(partial, current(settings), record, prepared.triples, settings["base"])
+        downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
         downloads += tables.write(partial, published, settings["base"])
         # ---
         manifest["files"] = dumps.describe(partial, downloads)
+        manifest["peak_memory_mb"] = peak_memory_mb()
         state.write_json(partial / MANIFEST, manifest, indent=2)
         final = builds / build_id
         partial.rename(final)
@@ -143,6 +168,34 @@ def build(settings: dict, progress=lambda message: None) -> dict:
     _prune(builds, root / "current", settings["keep_builds"])
     progress(f"published build {build_id}")
     return manifest
+
+
+def peak_memory_mb() -> int:
+    """The most memory this process has held so far (its peak resident set), in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # Linux counts ru_maxrss in KiB
+
+
+@contextmanager
+def _locked(root: Path):
+    """Hold the lock of the build folder (``fcntl.flock``, which the kernel releases when the process dies)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildRunning(f"another build is running in {root} (it holds {root / LOCK}); "
+                               "wait until it ends, then build again") from None
+        yield
+
+
+def _clean(root: Path) -> None:
+    """Remove what interrupted builds left: partial builds and links not yet swapped in (we hold the lock)."""
+    builds = root / "builds"
+    builds.mkdir(exist_ok=True)
+    for partial in builds.glob("*.partial"):
+        shutil.rmtree(partial, ignore_errors=True)
+    for link in root.glob(".current-*"):
+        link.unlink(missing_ok=True)
 
 
 def _write(folder: Path, triples: list, ontology: list) -> None:
@@ -165,15 +218,12 @@ def _publish(root: Path, build: Path) -> None:
 
 
 def _prune(builds: Path, current: Path, keep: int) -> None:
-    """Remove the oldest complete builds beyond ``keep``, and partial ones left by interrupted builds."""
+    """Remove the oldest complete builds beyond ``keep``, never the one in use."""
     in_use = current.resolve() if current.exists() else None
     complete = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
     for old in complete[:-keep] if keep > 0 else []:
         if old.resolve() != in_use:
             shutil.rmtree(old, ignore_errors=True)
-    for partial in builds.glob("*.partial"):
-        if time.time() - partial.stat().st_mtime > 3600:  # surely not a build still running
-            shutil.rmtree(partial, ignore_errors=True)
 
 
 def current(settings: dict) -> Path | None:

@@ -78,13 +78,13 @@ class Member:
 _FIELDS = {f.name for f in fields(Member)}
 
 
-def write(folder: Path, previous: Path | None, record: dict, triples: list, base: str) -> list[str]:
-    """Write the members of ``previous`` and those this build adds; return the file written, relative to ``folder``.
+def write(folder: Path, previous: list[Member], record: dict, triples: list, base: str) -> list[str]:
+    """Write the ``previous`` members (``read``) and those this build adds; return the file written, relative to
+    ``folder``.
 
     :param record: this build's history (``history.versions``), computed on ``triples``.
     """
-    members = read(previous)
-    members += additions(members, record, triples, base)
+    members = previous + additions(previous, record, triples, base)
     path = folder / MEMBERS
     path.parent.mkdir(exist_ok=True)
     state.write_lines(path, (asdict(m) for m in members))
