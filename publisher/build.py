@@ -2,7 +2,8 @@
 
 A build is written into ``{build_dir}/builds/{id}.partial`` and renamed when complete; ``{build_dir}/current``
 is a symbolic link swapped in one ``rename`` only after that. So a build that fails or is interrupted leaves the
-previous one in use, untouched.
+previous one in use, untouched. One build runs at a time (a lock on ``{build_dir}/build.lock``), so the partial
+folders a new build finds are leftovers of killed builds, and it removes them.
 """
 
 import fcntl
