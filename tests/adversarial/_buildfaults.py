@@ -26,9 +26,15 @@ HOSTILE = {
     "json-and-html": "</script><b>\"'&amp;\\u2028",
     "very-long": "lang " + "ẞ𝔘\u2028" * 40000,
 }
+# The same characters written as they are in the Turtle file, not as escapes (Turtle long strings allow it).
+RAW = {
+    "raw-separators": "a\u2028b\u2029c\u0085d\u000be\u000cf\u001cg\u001dh\u001ei",
+    "raw-nul-and-controls": "a\u0000b\u0001c\u007fd\u009fe",
+    "raw-newlines": "regel een\nregel twee\tmet tab",
+}
 
 
-def turtle_string(text: str) -> str:
+def turtle_string(text: str, raw: bool = False) -> str:
     r"""Write ``text`` as a Turtle long string: quotes, backslashes and control characters as escapes.
 
     >>> print(turtle_string('a"b\u2028\x00'))
@@ -38,7 +44,7 @@ def turtle_string(text: str) -> str:
     for ch in text:
         if ch in "'\"\\":
             out.append("\\" + ch)
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029":
+        elif not raw and (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029"):
             out.append(f"\\u{ord(ch):04X}")
         else:
             out.append(ch)
@@ -56,12 +62,12 @@ def hostile_graph(target: Path, suffix: str = "") -> dict[str, str]:
         "@prefix gemeente: <https://w3id.org/samenleven/id/gemeente/> .",
         "@prefix bron: <https://w3id.org/samenleven/id/bron/> .",
         "@prefix prov: <http://www.w3.org/ns/prov#> .", ""]
-    for name, text in HOSTILE.items():
-        key = f"unicode-{name}"
+    for name, text in {**HOSTILE, **RAW}.items():
+        key, raw = f"unicode-{name}", name in RAW
         titles[key] = f"{text} {suffix}".strip()
         lines += [f"initiatief:{key} a sl:Initiative ;",
-                  f"    dct:title {turtle_string(titles[key])}@nl ;",
-                  f"    dct:description {turtle_string('beschrijving ' + text)}@nl ;",
+                  f"    dct:title {turtle_string(titles[key], raw)}@nl ;",
+                  f"    dct:description {turtle_string('beschrijving ' + text, raw)}@nl ;",
                   "    dct:spatial gemeente:44021 ;",
                   "    prov:wasDerivedFrom bron:000_f828c39997d712d8 ;",
                   "    sl:appliesPractice praktijk:sociale-cohesie .", ""]

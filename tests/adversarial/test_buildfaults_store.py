@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -138,3 +139,24 @@ def test_when_no_build_opens_serve_exits_with_one_line(var, tally, workers):
                and "Traceback" not in done.stderr)
     assert tally(CLASS).case(f"no build opens (workers={workers})", refused), (time.monotonic() - started,
                                                                               done.stderr[-2000:])
+
+
+def test_a_change_feed_that_cannot_be_read_is_a_503_and_one_logged_line(var, tally):
+    _, newer = builds(var)
+    members = newer / "ldes" / "members.jsonl"
+    members.write_bytes(members.read_bytes()[:-9])  # cut short mid-line
+    process, url = start_server(var)
+    try:
+        request = urllib.request.Request(url + "/ldes", headers={"Accept": "text/turtle"})
+        try:
+            urllib.request.urlopen(request, timeout=30)
+            status, body = 200, ""
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read().decode()
+        page, log = home(url), server_log(process)
+    finally:
+        stop_server(process)
+    logged = [line for line in log.splitlines() if str(members) in line]
+    refused = (status == 503 and "change feed" in body and str(members) not in body and len(logged) == 1
+               and "remove this file" in logged[0] and "Traceback" not in log and newer.name in page)
+    assert tally(CLASS).case("members.jsonl of the build served cut short: /ldes", refused), (status, body, log[-2000:])
