@@ -182,8 +182,8 @@ def _cli_format(name: str | None, form: str | None):
 def serve(ctx, host, port, workers):
     """Serve the last build on http://HOST:PORT."""
     from publisher import queries
-    from publisher.app import create_app
     from publisher import store as stores
+    from publisher.app import create_app
     settings = _settings(ctx)
     try:
         if workers > 0:

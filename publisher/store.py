@@ -18,6 +18,7 @@ from publisher.errors import BadRequest, Forbidden, MalformedQuery, PublisherErr
 from publisher.vocab import RDF
 
 log = logging.getLogger(__name__)
+RECOVERY = "run `samenleven build` to publish a new build, or remove this build's folder"
 
 
 class Unopenable(PublisherError):
@@ -34,7 +35,7 @@ class Store:
     def __init__(self, folder: Path, workers: int = 2):
         self.folder = folder
         try:
-            self.manifest = state.read_json(folder / build.MANIFEST, "this build cannot be served")
+            self.manifest = state.read_json(folder / build.MANIFEST, RECOVERY)
             self.oxigraph = ox.Store.read_only(str(folder / build.STORE))
             _check(self.oxigraph, self.manifest)
             self.ontology = _turtle(folder / build.ONTOLOGY)
