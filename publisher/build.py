@@ -122,6 +122,11 @@ def build(settings: dict, progress=lambda message: None, allow_shrink: bool = Fa
 
 
 def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
+    link = root / "current"
+    if link.is_symlink() and not link.exists():  # read as a first build, it would restart the feed and the dates
+        raise state.StateError(link, f"points to {os.readlink(link)}, which is not there",
+                               f"point it at a build in builds/ (ln -sfn builds/ID {link}), or remove it to start "
+                               "the record of versions and the change feed anew")
     in_use = current(settings)
     # The state the build in use left, read first: a file that cannot be read stops the build before any work.
     previous, members = history.read(in_use), feed.read(in_use)

@@ -200,3 +200,13 @@ def test_the_partial_folder_of_a_running_build_is_never_removed(var, tally):
         running.send_signal(signal.SIGCONT)
     published = running.wait(300) == 0 and (var / "current").resolve().name == partials[0].name[:-len(".partial")]
     assert tally(CLASS).case("second build while the first writes its partial", kept and published)
+
+
+def test_a_current_link_to_a_build_that_is_gone_is_not_read_as_a_first_build(var, tally):
+    """Else the next build would restart the change feed and every date, and skip the shrink guard."""
+    shutil.rmtree((var / "current").resolve())
+    done = samenleven("--build-dir", var, "build")
+    lines = errors(done)
+    refused = (done.returncode == 2 and len(lines) == 1 and str(var / "current") in lines[0]
+               and "ln -sfn" in lines[0] and not list((var / "builds").glob("*.partial")))
+    assert tally(CLASS).case("current points to a build that is gone", refused), done.stderr[-1500:]
