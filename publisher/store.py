@@ -100,7 +100,7 @@ class Holder:
         self.link = Path(settings["build_dir"]) / "current"
         self.workers = settings["query_workers"]
         self._lock = threading.Lock()
-        self._target, self._store = None, None
+        self._target, self._store = "", None  # "": nothing tried yet
         if self.get() is None and _kept(self.link.parent):
             raise Unopenable(f"no build in {self.link.parent / 'builds'} opens (each is logged above): "
                              "run `samenleven build` to make a new one")
@@ -110,26 +110,32 @@ class Holder:
         try:
             target = os.readlink(self.link)
         except OSError:
-            return self._store  # no build yet, or the link is being swapped: keep what is served
+            target = None  # no build yet, or the link removed by hand: the newest kept build that opens, if any
         with self._lock:
             if target != self._target:
                 self._target = target  # a build that does not open is not tried again until current changes
-                new = self._open(self.link.parent / target)
+                new = self._open(self.link.parent / target if target else None)
                 if new is not None and new is not self._store:
                     old, self._store = self._store, new
                     if old:
                         old.close()
             return self._store
 
-    def _open(self, folder: Path) -> Store | None:
-        """Open ``folder``; if it does not open, log why and fall back to the newest kept build that does."""
-        try:
-            return Store(folder, self.workers)
-        except Unopenable as error:
-            broken = error
+    def _open(self, folder: Path | None) -> Store | None:
+        """Open ``folder``; if it does not open (or is None), log why and fall back to the newest kept build that
+        does."""
+        broken = f"there is no link {self.link}"
+        if folder is not None:
+            try:
+                return Store(folder, self.workers)
+            except Unopenable as error:
+                broken, folder = error, folder.resolve()
+        kept = _kept(self.link.parent)
+        if not kept:
+            return None  # before the first build: nothing to say
         serving = self._store.folder.resolve() if self._store is not None else None
-        for other in _kept(self.link.parent):
-            if other == folder.resolve():
+        for other in kept:
+            if other == folder:
                 continue
             try:
                 found = self._store if other == serving else Store(other, self.workers)

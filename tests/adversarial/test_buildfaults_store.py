@@ -160,3 +160,15 @@ def test_a_change_feed_that_cannot_be_read_is_a_503_and_one_logged_line(var, tal
     refused = (status == 503 and "change feed" in body and str(members) not in body and len(logged) == 1
                and "remove this file" in logged[0] and "Traceback" not in log and newer.name in page)
     assert tally(CLASS).case("members.jsonl of the build served cut short: /ldes", refused), (status, body, log[-2000:])
+
+
+def test_without_the_current_link_the_newest_kept_build_is_served(var, tally):
+    _, newer = builds(var)
+    (var / "current").unlink()
+    process, url = start_server(var)
+    try:
+        page, log = home(url), server_log(process)
+    finally:
+        stop_server(process)
+    served = newer.name in page and len([line for line in log.splitlines() if "no link" in line]) == 1
+    assert tally(CLASS).case("current link removed: the newest kept build served", served), log[-2000:]
