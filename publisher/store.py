@@ -2,10 +2,10 @@
 
 Queries the publisher writes itself (pages, counts) run in this process; queries from clients run in the sandbox,
 where a time limit can stop them. ``Holder`` follows the ``current`` link, so a new build is served as soon as it
-is published, without a restart.
+is published, without a restart. A build that does not open (a store garbled or cut short on disk, its manifest
+gone) is logged in one line and passed over for the newest kept build that opens.
 """
 
-import json
 import logging
 import os
 import threading
@@ -13,27 +13,41 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import build, description, layout, sandbox, sparql
-from publisher.errors import BadRequest, Forbidden, MalformedQuery, Unavailable
+from publisher import build, description, layout, sandbox, sparql, state
+from publisher.errors import BadRequest, Forbidden, MalformedQuery, PublisherError, Unavailable
+from publisher.vocab import RDF
 
 log = logging.getLogger(__name__)
+RECOVERY = "run `samenleven build` to publish a new build, or remove this build's folder"
+
+
+class Unopenable(PublisherError):
+    """A build, or every kept build, that cannot be opened: the message says which and why."""
 
 
 class Store:
-    """A read-only view of one build."""
+    """A read-only view of one build.
+
+    :raises Unopenable: the build's manifest, store, ontology or shapes cannot be read, or the store lacks what
+        the manifest counts.
+    """
 
     def __init__(self, folder: Path, settings: dict | None = None, isolate: bool = False):
         """Open the build in ``folder``; its query processes leave the network when ``isolate``."""
         s = settings or {}
         self.folder = folder
-        self.manifest = json.loads((folder / build.MANIFEST).read_text())
-        self.oxigraph = ox.Store.read_only(str(folder / build.STORE))
+        try:
+            self.manifest = state.read_json(folder / build.MANIFEST, RECOVERY)
+            self.oxigraph = ox.Store.read_only(str(folder / build.STORE))
+            _check(self.oxigraph, self.manifest)
+            self.ontology = _turtle(folder / build.ONTOLOGY)
+            self.shapes = _turtle(folder / build.SHAPES)
+            self.layout = layout.Layout(self.shapes, self.ontology)
+        except (PublisherError, OSError, RuntimeError, SyntaxError, ValueError, KeyError, TypeError) as error:
+            raise Unopenable(f"build {folder.name} cannot be opened: {' '.join(str(error).split())}") from None
         limits = sandbox.Limits(workers=s.get("query_workers", 2), queue_wait=s.get("query_queue_wait", 1.0),
                                 memory=s.get("query_memory", 1024), isolate=isolate)
         self.sandbox = sandbox.Sandbox(str(folder / build.STORE), limits)
-        self.ontology = _turtle(folder / build.ONTOLOGY)
-        self.shapes = _turtle(folder / build.SHAPES)
-        self.layout = layout.Layout(self.shapes, self.ontology)
 
     def describe(self, uri: str, page: int = 1, size: int = 100) -> description.Description:
         """Describe a resource: its own triples, the labels of what it links to, one page of inverse links."""
@@ -93,28 +107,67 @@ class Store:
 
 
 class Holder:
-    """The store of the build in use, reopened when ``current`` points to another build."""
+    """The store of the build in use, reopened when ``current`` points to another build.
+
+    :raises Unopenable: builds are kept but none of them opens.
+    """
 
     def __init__(self, settings: dict, isolate: bool = False):
         self.link = Path(settings["build_dir"]) / "current"
         self.settings, self.isolate = settings, isolate
         self._lock = threading.Lock()
-        self._target, self._store = None, None
-        self.get()
+        self._target, self._store = "", None  # "": nothing tried yet
+        if self.get() is None and _kept(self.link.parent):
+            raise Unopenable(f"no build in {self.link.parent / 'builds'} opens (each is logged above): "
+                             "run `samenleven build` to make a new one")
 
     def get(self) -> Store | None:
-        """Return the store of the build in use, or None before the first build."""
+        """Return the store of the build in use (or of the newest kept build that opens), None before the first."""
         try:
             target = os.readlink(self.link)
         except OSError:
-            return self._store  # no build yet, or the link is being swapped: keep what is served
+            target = None  # no build yet, or the link removed by hand: the newest kept build that opens, if any
         with self._lock:
             if target != self._target:
-                old, self._store = self._store, Store(self.link.parent / target, self.settings, self.isolate)
-                self._target = target
-                if old:
-                    old.close()
+                self._target = target  # a build that does not open is not tried again until current changes
+                new = self._open(self.link.parent / target if target else None)
+                if new is not None and new is not self._store:
+                    old, self._store = self._store, new
+                    if old:
+                        old.close()
             return self._store
+
+    def _open(self, folder: Path | None) -> Store | None:
+        """Open ``folder``; if it does not open (or is None), log why and fall back to the newest kept build that
+        does."""
+        broken = f"there is no link {self.link}"
+        if folder is not None:
+            try:
+                return Store(folder, self.settings, self.isolate)
+            except Unopenable as error:
+                broken, folder = error, folder.resolve()
+        kept = _kept(self.link.parent)
+        if not kept:
+            return None  # before the first build: nothing to say
+        serving = self._store.folder.resolve() if self._store is not None else None
+        for other in kept:
+            if other == folder:
+                continue
+            try:
+                found = self._store if other == serving else Store(other, self.settings, self.isolate)
+            except Unopenable as error:
+                log.error("%s", error)
+                continue
+            log.error("%s; serving the newest kept build that opens, %s, instead", broken, other.name)
+            return found
+        log.error("%s; no other kept build opens", broken)
+        return None
+
+    def close(self) -> None:
+        """Close the store served (its query processes); the holder is not used after."""
+        if self._store is not None:
+            self._store.close()
+        self._store = None
 
     def require(self) -> Store:
         """Return the store, or raise a 503 that says how to make the first build."""
@@ -122,6 +175,25 @@ class Holder:
         if store is None:
             raise Unavailable("there is no build to serve yet: run `samenleven build`")
         return store
+
+
+def _kept(root: Path) -> list[Path]:
+    """The complete builds kept in ``root/builds``, newest first (their names begin with their time)."""
+    builds = root / "builds"
+    if not builds.is_dir():
+        return []
+    return sorted((p.resolve() for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial")),
+                  key=lambda p: p.name, reverse=True)
+
+
+def _check(store: ox.Store, manifest: dict) -> None:
+    """Check that ``store`` holds what the manifest counts: a store whose index files are garbled can open empty.
+
+    :raises ValueError: a counted class of which the store holds no instance.
+    """
+    for name, cls in build.COUNTED.items():
+        if manifest["counts"].get(name) and next(store.quads_for_pattern(None, RDF.type, cls), None) is None:
+            raise ValueError(f"the store holds no {name}, the manifest counts {manifest['counts'][name]}")
 
 
 def _turtle(path: Path) -> list:

@@ -8,15 +8,18 @@ page gain relations with the next build, so they are kept a minute.
 """
 
 import hashlib
+import logging
 
 from flask import Blueprint, Response, request
 
 from publisher import feed, formats
-from publisher.errors import NotFound
+from publisher.errors import NotFound, Unavailable
+from publisher.state import StateError
 from publisher.formats import GRAPHS
 from publisher.views import get_store, local, serialize, settings
 
 blueprint = Blueprint("ldes", __name__)
+log = logging.getLogger(__name__)
 SHORT, YEAR = 60, 365 * 86400  # seconds
 
 
@@ -48,7 +51,12 @@ def shape():
 
 
 def _stream() -> feed.Stream:
-    return feed.load(get_store().folder)
+    store = get_store()
+    try:
+        return feed.load(store.folder)
+    except StateError as error:  # the path and the way to recover are for the log, not for every client
+        log.error("%s", error)
+        raise Unavailable(f"the change feed of build {store.manifest['id']} cannot be read") from None
 
 
 def graph(triples, max_age: int, immutable: bool = False) -> Response:
