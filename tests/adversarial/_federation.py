@@ -5,8 +5,10 @@ aimed at a listener on 127.0.0.1 or [::1], so that any connection the endpoint l
 """
 
 import json
+import select
 import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,16 +30,32 @@ class Listener:
         self.port = self.socket.getsockname()[1]
         self.url = f"http://{'[' + host + ']' if ':' in host else host}:{self.port}/sparql"
         self.status, self.body, self.headers = status, body, headers
-        self.connections = 0
+        self._count, self._lock = 0, threading.Lock()
         threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def connections(self) -> int:
+        """Every connection made to the listener so far: none is left uncounted in the kernel's backlog.
+
+        The thread accepts and counts under a lock, so an empty backlog seen under the same lock means that every
+        connection that reached the kernel has been counted (a client that connected and gave up at once too).
+        """
+        while True:
+            with self._lock:
+                if self.socket.fileno() < 0 or not select.select([self.socket], [], [], 0)[0]:
+                    return self._count
+            time.sleep(0.005)
 
     def _serve(self):
         while True:
             try:
-                connection, _ = self.socket.accept()
-            except OSError:
+                if not select.select([self.socket], [], [], 0.05)[0]:
+                    continue
+                with self._lock:
+                    connection, _ = self.socket.accept()
+                    self._count += 1
+            except (OSError, ValueError):  # closed
                 return
-            self.connections += 1
             with connection:
                 try:
                     connection.settimeout(2)
