@@ -123,10 +123,17 @@ def build(settings: dict, progress=lambda message: None, allow_shrink: bool = Fa
 
 def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
     link = root / "current"
-    if link.is_symlink() and not link.exists():  # read as a first build, it would restart the feed and the dates
+    # Read as a first build, a missing or dangling link would restart the feed and the dates, and pass an empty
+    # graph/ by the shrink guard, while the server goes on serving the newest kept build.
+    if link.is_symlink() and not link.exists():
         raise state.StateError(link, f"points to {os.readlink(link)}, which is not there",
-                               f"point it at a build in builds/ (ln -sfn builds/ID {link}), or remove it to start "
-                               "the record of versions and the change feed anew")
+                               f"point it at a build in builds/ (ln -sfn builds/ID {link}), or remove it and "
+                               "builds/ to start the record of versions and the change feed anew")
+    kept = sorted(p.name for p in (root / "builds").glob("*") if p.is_dir() and not p.name.endswith(".partial"))
+    if not link.is_symlink() and kept:
+        raise state.StateError(link, f"is missing while {len(kept)} build(s) are kept in builds/",
+                               f"point it at the newest (ln -sfn builds/{kept[-1]} {link}), or remove builds/ to "
+                               "start the record of versions and the change feed anew")
     in_use = current(settings)
     # The state the build in use left, read first: a file that cannot be read stops the build before any work.
     previous, members = history.read(in_use), feed.read(in_use)

@@ -7,6 +7,7 @@ traceback, and the build in use stays in use.
 
 import fcntl
 import json
+import os
 import re
 import shutil
 import signal
@@ -210,3 +211,17 @@ def test_a_current_link_to_a_build_that_is_gone_is_not_read_as_a_first_build(var
     refused = (done.returncode == 2 and len(lines) == 1 and str(var / "current") in lines[0]
                and "ln -sfn" in lines[0] and not list((var / "builds").glob("*.partial")))
     assert tally(CLASS).case("current points to a build that is gone", refused), done.stderr[-1500:]
+
+
+def test_a_missing_current_link_with_builds_kept_is_not_read_as_a_first_build(var, tally):
+    """The server serves the newest kept build; a build must not start the feed anew behind its back."""
+    link = var / "current"
+    target = os.readlink(link)
+    link.unlink()
+    done = samenleven("--build-dir", var, "build")
+    lines = errors(done)
+    refused = done.returncode == 2 and len(lines) == 1 and "is missing" in lines[0] and "ln -sfn" in lines[0]
+    link.symlink_to(target)  # the way out the message gives
+    again = samenleven("--build-dir", var, "build")
+    assert tally(CLASS).case("current removed while builds are kept", refused and again.returncode == 0), \
+        (done.stderr[-1500:], again.stderr[-800:])
