@@ -9,6 +9,7 @@ quoting, so a value quoted without need comes back unquoted (the same value). A 
 padded with empty cells so that the added columns line up.
 """
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -19,6 +20,18 @@ from publisher.errors import InputError, LinkError
 from publisher.linker import Linker
 
 ADDED = ("nis", "uri", "name", "match", "note")
+_AS_READ = "samenleven-as-read"
+
+
+def _as_read(error: UnicodeEncodeError):
+    """Write an escaped undefined byte back as itself; a character of an added column the encoding lacks as ?."""
+    chunk = error.object[error.start:error.end]
+    if all(0xDC80 <= ord(char) <= 0xDCFF for char in chunk):
+        return bytes(ord(char) - 0xDC00 for char in chunk), error.end
+    return "?" * len(chunk), error.end
+
+
+codecs.register_error(_AS_READ, _as_read)
 MATCHES = ("exact", "fuzzy", "ambiguous", "none")
 DATES = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 BOM = b"\xef\xbb\xbf"
@@ -33,11 +46,11 @@ class Table:
     lineterminator: str
     encoding: str
 
-    def write(self, stream) -> None:
-        """Write the rows to a binary stream in the input's encoding and dialect."""
+    def encode(self) -> bytes:
+        """The rows in the input's encoding and dialect; a byte Windows-1252 leaves undefined comes back as it was."""
         text = io.StringIO(newline="")
         csv.writer(text, delimiter=self.delimiter, lineterminator=self.lineterminator).writerows(self.rows)
-        stream.write(text.getvalue().encode(self.encoding))
+        return text.getvalue().encode(self.encoding, errors=_AS_READ)
 
 
 def read(path: Path) -> Table:
@@ -50,7 +63,9 @@ def read(path: Path) -> Table:
         encoding = "utf-8-sig" if raw.startswith(BOM) else "utf-8"
         text = raw.decode(encoding)
     except UnicodeDecodeError:
-        encoding, text = "cp1252", raw.decode("cp1252", errors="replace")
+        # The five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are kept as escapes and
+        # written back as the same bytes, so that nothing of the input changes.
+        encoding, text = "cp1252", raw.decode("cp1252", errors="surrogateescape")
     sample = text[:65536]
     try:
         delimiter = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|").delimiter

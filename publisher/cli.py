@@ -1,5 +1,6 @@
 """The `samenleven` command (also `python -m publisher`)."""
 
+import os
 import sys
 import time
 from datetime import date
@@ -117,11 +118,12 @@ def _link_csv(places, path: Path, column: str, on_column: str | None, day, outpu
                 yield row
                 bar.update(1)
         counts = batch.link_table(places, table, column, on_column, day, progress)
-    if output:
-        with open(output, "wb") as stream:
-            table.write(stream)
+    if output:  # written beside and renamed: an interrupted run leaves no half file in its place
+        partial = output.with_name(f".{output.name}.partial")
+        partial.write_bytes(table.encode())
+        os.replace(partial, output)
     else:
-        table.write(click.get_binary_stream("stdout"))
+        click.get_binary_stream("stdout").write(table.encode())
     click.echo(f"linked {len(table.rows) - 1} rows: "
                + ", ".join(f"{count} {match}" for match, count in counts.items()), err=True)
 

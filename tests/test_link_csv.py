@@ -119,3 +119,16 @@ def test_on_is_the_day_of_every_row_without_a_date_column(tmp_path):
     done = link_csv(source, "--column", "plaats", "--on", "2020-01-01")
     assert done.returncode == 0
     assert [row[1] for row in parse(done.stdout, "utf-8", ",")[1:]] == ["44040", "71022"]  # before the 2025 mergers
+
+
+def test_bytes_windows_1252_leaves_undefined_come_back_as_they_were(tmp_path):
+    """Excel in Belgium writes Windows-1252; five of its bytes have no character, and they must survive too."""
+    source, output = tmp_path / "projecten.csv", tmp_path / "gelinkt.csv"
+    odd = b"\x81\x8d\x8f\x90\x9d"
+    source.write_bytes(b"nr;Gemeente;omschrijving\r\n1;Gent;caf\xe9 " + odd + b"\r\n2;Heverlee;x\r\n")
+    done = link_csv(source, "--column", "Gemeente", "--output", output)
+    assert done.returncode == 0, done.stderr
+    lines = output.read_bytes().split(b"\r\n")
+    assert lines[0] == b"nr;Gemeente;omschrijving;nis;uri;name;match;note"
+    assert lines[1].startswith(b"1;Gent;caf\xe9 " + odd + b";44021;")
+    assert lines[2].startswith(b"2;Heverlee;x;24062;")
