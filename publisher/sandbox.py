@@ -68,8 +68,10 @@ class Sandbox:
                                   "Narrow it down (a LIMIT, fewer patterns) or download a dump and query it "
                                   "locally.", limit="query_timeout") from None
             except (EOFError, OSError):
+                worker.process.join(0.5)  # how it ended, read before our own kill could give it a SIGKILL
+                died = worker.process.exitcode
                 worker.kill()
-                if worker.process.exitcode in _MEMORY_DEATHS:
+                if died in _MEMORY_DEATHS:
                     raise self._out_of_memory() from None
                 raise Unavailable("the process running the query stopped unexpectedly; try again") from None
             if answer.error == "memory":
@@ -113,10 +115,15 @@ class _Worker:
 
     def __init__(self, path: str, limits: Limits):
         self.connection, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(path, child, limits), daemon=True,
-                                        name="samenleven-query")
-        self.process.start()
-        child.close()
+        try:
+            self.process = _CONTEXT.Process(target=_serve, args=(path, child, limits), daemon=True,
+                                            name="samenleven-query")
+            self.process.start()
+        except BaseException:  # no process (out of file handles, of memory): no pipe left open either
+            self.connection.close()
+            raise
+        finally:
+            child.close()
 
     def ask(self, job: Job, timeout: float) -> Answer:
         self.connection.send(job)
