@@ -31,6 +31,7 @@ PROPERTIES = {"postalCode": "Postal code", "province": "Province (name or NIS co
               "validOn": "Valid on (YYYY-MM-DD)"}
 ENTITIES = (Path(__file__).parent / "reconcile_entities.rq").read_text()
 PLACES = (Path(__file__).parent / "reconcile_places.rq").read_text()
+PARTS = 3  # most parts of a "A / B / C" place name read
 NAMED = 60  # rapidfuzz WRatio from which a thing of the store is offered as a candidate
 
 
@@ -127,7 +128,9 @@ class Reconciler:
         if props.get("postalCode") and text:
             text = f"{text} ({props['postalCode']})"
         text = text or props.get("nis") or props.get("postalCode") or ""
-        if not text:
+        # The linker reads each part of "A / B" on its own; no place has more than three names in a row, and a
+        # text of hundreds of parts would hold a worker for seconds per query.
+        if not text or text.count("/") > PARTS - 1:
             return []
         candidates = self.linker.candidates(text, on=day, limit=max(query.limit, 5))
         if props.get("nis"):
@@ -168,7 +171,7 @@ class Reconciler:
             return []
         choices = {name for (k, name) in self.names if kind in (None, k)}
         found = {}
-        for choice, score, _ in process.extract(key, choices, scorer=fuzz.WRatio, limit=10, score_cutoff=NAMED):
+        for choice, score, _ in process.extract(key, choices, scorer=_resemblance, limit=10, score_cutoff=NAMED):
             exact = choice == key
             for k in (kind,) if kind else {k for k in TYPES if (k, choice) in self.names}:
                 for thing in self.names.get((k, choice), ()):
@@ -177,6 +180,14 @@ class Reconciler:
                     if thing not in found or score > found[thing].score:
                         found[thing] = Result(thing, name, thing_kind, score, exact, thing_kind)
         return list(found.values())
+
+
+def _resemblance(a: str, b: str, **options) -> float:
+    """rapidfuzz's WRatio, which finds a word inside a longer name ("gent" in "stad gent"), for texts of lengths
+    within a factor three; the plain ratio otherwise, so that a short text does not match every long title."""
+    if max(len(a), len(b)) > 3 * max(1, min(len(a), len(b))):
+        return fuzz.ratio(a, b, **options)
+    return fuzz.WRatio(a, b, **options)
 
 
 def _bare(name: str) -> str:
