@@ -137,8 +137,13 @@ class Reconciler:
             candidates = [c for c in candidates if c.nis == props["nis"]] or \
                 self.linker.candidates(props["nis"], on=day, limit=1)
         if props.get("province"):
-            wanted = fold(props["province"])
-            candidates = [c for c in candidates if wanted in self._province_keys(self.id_of(c.municipality))]
+            wanted = _bare(props["province"])
+            inside = [c for c in candidates if wanted in self._province_keys(self.id_of(c.municipality))]
+            # The linker reads "Aalst" as the municipality; the province may mean the other one, Aalst in
+            # Sint-Truiden: ask for each place of that name by its municipality.
+            candidates = inside or [c for m in self._municipalities_named(text, day)
+                                    for c in self.linker.candidates(f"{text} ({m})", on=day, limit=1)
+                                    if wanted in self._province_keys(self.id_of(c.municipality))]
         results = {}
         for c in candidates:  # one result per municipality: two places in one are one answer
             key = self.id_of(c.municipality)
@@ -146,6 +151,12 @@ class Reconciler:
                 results[key] = Result(key, c.municipality_name, MUNICIPALITY, float(c.score), c.exact,
                                       self._describe(c, key))
         return list(results.values())
+
+    def _municipalities_named(self, text: str, day: str) -> set:
+        """The names of the municipalities that places named ``text`` lie in on a day."""
+        found = (self.linker.municipality_on(self.linker.places[uri], day)
+                 for uri in self.linker.names.get(places.normalise(text), ()))
+        return {m.name for m in found if m is not None}
 
     def _province_keys(self, key: str) -> set:
         province = self.areas.get(key, {}).get("province")

@@ -114,6 +114,8 @@ def test_batch_of_50_in_the_10_form(server):
     ({"query": "Heverlee", "properties": [{"pid": "postalCode", "v": "3001"}]}, "gemeente/24062", True),
     ({"query": "", "properties": [{"pid": "nis", "v": "44021"}]}, "gemeente/44021", True),
     ({"query": "Aalst", "properties": [{"pid": "province", "v": "Oost-Vlaanderen"}]}, "gemeente/41002", True),
+    ({"query": "Aalst", "properties": [{"pid": "province", "v": "Limburg"}]}, "gemeente/71053", True),
+    ({"query": "Deurne", "properties": [{"pid": "province", "v": "Vlaams-Brabant"}]}, "gemeente/24020", True),
     ({"query": "Gnet", "type": "Municipality"}, "gemeente/44021", False),  # a misspelling is never certain
     ({"query": "Oost-Vlaanderen", "type": "Province"}, "provincie/40000", True),
     ({"query": "VVSG", "type": "Organisation"}, "organisatie/vvsg", True),
