@@ -268,3 +268,9 @@ def test_hostile_json_requests_are_clear_400s(server, body, said):
     url, _ = server
     status, _, text = call(url + "/reconcile/match", body=body)
     assert status == 400 and said in text, text
+
+
+@pytest.mark.parametrize("body", [b"5", b'"queries"', b"null", b"\xff\xfe", b"[" * 3000])
+def test_json_that_is_no_request_is_a_400(server, body):
+    url, _ = server
+    assert call(url + "/reconcile", body=body)[0] == 400

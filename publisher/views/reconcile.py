@@ -30,9 +30,9 @@ CARD = Markup('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title
 
 @blueprint.route("/reconcile", methods=["GET", "POST"])
 def service():
-    body = _json_body()
-    if body is not None:  # 1.0-draft: a batch of queries, or a data extension request
-        return match_v1() if "queries" in body else extend_v1()
+    if _is_json():  # 1.0-draft: a batch of queries, or a data extension request
+        body = _json_body()
+        return match_v1() if isinstance(body, dict) and "queries" in body else extend_v1()
     queries, extend = _field("queries"), _field("extend")
     if queries is not None:
         batch = shapes.read_v02(_parse("queries", queries), _limits())
@@ -50,13 +50,13 @@ def service():
 
 @blueprint.post("/reconcile/match")
 def match_v1():
-    batch = shapes.read_v1(_json_body(required=True), _limits())
+    batch = shapes.read_v1(_json_body(), _limits())
     return _answer(shapes.results_v1(_reconciler(), batch))
 
 
 @blueprint.post("/reconcile/extend")
 def extend_v1():
-    ids, wanted = shapes.read_extend(_json_body(required=True), _limits())
+    ids, wanted = shapes.read_extend(_json_body(), _limits())
     rows = extension.extend(_reconciler(), get_store(), ids, wanted)
     return _answer({"meta": _meta(wanted), "rows": [
         {"id": key, "properties": [{"id": p, "values": v} for p, v in values.items()]}
@@ -116,12 +116,14 @@ def _field(name: str) -> str | None:
     return values[0] if values else None
 
 
-def _json_body(required: bool = False):
-    """The JSON body of a 1.0-draft request, or None when the request has none."""
-    if request.method != "POST" or not request.mimetype.endswith("json"):
-        if required:
-            raise BadRequest("send the request as a JSON body (Content-Type: application/json)")
-        return None
+def _is_json() -> bool:
+    return request.method == "POST" and request.mimetype.endswith("json")
+
+
+def _json_body():
+    """The JSON body of a 1.0-draft request."""
+    if not _is_json():
+        raise BadRequest("send the request as a JSON body (Content-Type: application/json)")
     return _parse("the body", request.get_data(as_text=False))
 
 
