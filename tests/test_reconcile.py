@@ -144,7 +144,7 @@ def test_jsonp(server):
     assert (status, kind) == (200, "application/javascript")
     assert text.startswith("/**/jQuery_1.cb$(") and text.endswith(");")
     valid("0.2", "reconciliation-result-batch", text[len("/**/jQuery_1.cb$("):-2])
-    for bad in ("alert(1)//", "a b", "1abc", "x" * 65, "cb;evil", "</script>"):
+    for bad in ("alert(1)//", "a b", "1abc", "x" * 65, "cb;evil", "</script>", "cb\u00e9", "\u0661"):
         status, _, text = call(f"{url}/reconcile?" + urllib.parse.urlencode({"callback": bad}))
         assert status == 400 and "callback" in text
 

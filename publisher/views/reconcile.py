@@ -22,10 +22,11 @@ from publisher.views import get_store, settings
 
 blueprint = Blueprint("reconcile", __name__)
 # A JSONP callback is pasted into JavaScript: only a plain (dotted) identifier may be.
-CALLBACK = re.compile(r"[A-Za-z_$][\w$.]{0,63}")
+CALLBACK = re.compile(r"[A-Za-z_$][\w$.]{0,63}", re.ASCII)
 CARD = Markup('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{name}</title></head>'
-              '<body style="font-family:sans-serif;margin:0.5em"><p><strong><a href="{page}" target="_blank">'
-              '{name}</a></strong> <small>{kind}</small></p><p>{lines}</p></body></html>')
+              '<body style="font-family:sans-serif;margin:0.5em"><p><strong>'
+              '<a href="{page}" target="_blank" rel="noopener">{name}</a></strong> <small>{kind}</small></p>'
+              '<p>{lines}</p></body></html>')
 
 
 @blueprint.route("/reconcile", methods=["GET", "POST"])
