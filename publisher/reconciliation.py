@@ -26,9 +26,9 @@ TYPES = {MUNICIPALITY: "Municipality (current or ceased; also found by sub-munic
          "Initiative": "Initiative", "Concept": "Concept (category, target group, policy domain, goal)"}
 CLASSES = {places.SL.iri + name: name for name in ("Province", "Organisation", "Practice", "Initiative")}
 CLASSES["http://www.w3.org/2004/02/skos/core#Concept"] = "Concept"
-# The query properties: id -> name. "type" is the query's own type field in both versions.
+# The query properties: id -> name. "type" may also be given as the query's own type field.
 PROPERTIES = {"postalCode": "Postal code", "province": "Province (name or NIS code)", "nis": "NIS code",
-              "validOn": "Valid on (YYYY-MM-DD)"}
+              "validOn": "Valid on (YYYY-MM-DD)", "type": "Type (one of the service's types)"}
 ENTITIES = (Path(__file__).parent / "reconcile_entities.rq").read_text()
 PLACES = (Path(__file__).parent / "reconcile_places.rq").read_text()
 PARTS = 3  # most parts of a "A / B / C" place name read
@@ -104,6 +104,11 @@ class Reconciler:
 
     def match(self, query: Query) -> list[Result]:
         """Rank the candidates of a query, best first, ``match`` set on a unique exact one."""
+        if "type" in query.properties:
+            asked = query.properties.pop("type")
+            if query.type not in (None, asked):
+                raise BadRequest(f"the type is given twice, as {query.type!r} and as the property {asked!r}")
+            query.type = asked
         if query.type is not None and query.type not in TYPES:
             raise BadRequest(f"unknown type {query.type!r}; the types are {', '.join(TYPES)}")
         unknown = sorted(set(query.properties) - set(PROPERTIES))

@@ -119,6 +119,7 @@ def test_batch_of_50_in_the_10_form(server):
     ({"query": "Gnet", "type": "Municipality"}, "gemeente/44021", False),  # a misspelling is never certain
     ({"query": "Oost-Vlaanderen", "type": "Province"}, "provincie/40000", True),
     ({"query": "VVSG", "type": "Organisation"}, "organisatie/vvsg", True),
+    ({"query": "VVSG", "properties": [{"pid": "type", "v": "Organisation"}]}, "organisatie/vvsg", True),
     ({"query": "ouderen", "type": "Concept"}, "concept/doelgroep/ouderen", True),
 ])
 def test_query_properties_and_types(server, query, expected, match):
@@ -238,6 +239,8 @@ HOSTILE = [
     ({"queries": json.dumps({"q0": {"query": "G" * 501}})}, "reconcile_max_text"),
     ({"queries": json.dumps({"q0": {"query": ["Gent"]}})}, "q0.query must be text"),
     ({"queries": json.dumps({"q0": {"query": "Gent", "type": "Cat"}})}, "unknown type"),
+    ({"queries": json.dumps({"q0": {"query": "Gent", "type": "Province",
+                                    "properties": [{"pid": "type", "v": "Concept"}]}})}, "given twice"),
     ({"queries": json.dumps({"q0": {"query": "Gent", "limit": "all"}})}, "limit"),
     ({"queries": json.dumps({"q0": {"query": "Gent", "properties": [{"pid": "colour", "v": "red"}]}})},
      "unknown property"),
