@@ -277,3 +277,24 @@ def test_hostile_json_requests_are_clear_400s(server, body, said):
 def test_json_that_is_no_request_is_a_400(server, body):
     url, _ = server
     assert call(url + "/reconcile", body=body)[0] == 400
+
+
+def test_another_base_keeps_the_ids_and_names_its_uris(tmp_path):
+    from conftest import start_server, stop_server
+    from publisher import build, config
+    base = "http://data.example.org/sl/"
+    settings = config.load({"build_dir": tmp_path / "var", "base": base})
+    build.build(settings)
+    process, url = start_server(settings["build_dir"], base=base)
+    try:
+        manifest = valid("0.2", "manifest", call(url + "/reconcile")[2])
+        assert manifest["identifierSpace"] == base + "id/"
+        text = call(url + "/reconcile", data={"queries": json.dumps({"q0": {"query": "Heverlee"}})})[2]
+        assert valid("0.2", "reconciliation-result-batch", text)["q0"]["result"][0]["id"] == "gemeente/24062"
+        extend = {"ids": ["gemeente/44021"], "properties": [{"id": "uri"}, {"id": "province"}]}
+        text = call(url + "/reconcile", data={"extend": json.dumps(extend)})[2]
+        rows = valid("0.2", "data-extension-response", text)
+        assert rows["rows"]["gemeente/44021"]["uri"] == [{"str": base + "id/gemeente/44021"}]
+        assert rows["rows"]["gemeente/44021"]["province"][0]["id"] == "provincie/40000"
+    finally:
+        stop_server(process)
