@@ -99,6 +99,12 @@ SETTINGS = (
     Setting("cache_max_age", 300,
             "Seconds browsers and proxies may keep a response of the build without asking again "
             "(Cache-Control max-age); they revalidate with its ETag after that."),
+    Setting("reconcile_max_queries", 100,
+            "Most queries in one batch sent to /reconcile (and ids in one data extension request); more is a 400. "
+            "OpenRefine sends 10 at a time by default."),
+    Setting("reconcile_max_text", 500,
+            "Longest text, in characters, of a /reconcile query, property value, id or suggest prefix; longer is "
+            "a 400."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -166,6 +166,10 @@ EXAMPLES = {
     "/ldes/member/<int:number>": "/ldes/member/1", "/ldes/shape": "/ldes/shape", "/dumps/<name>": "/dumps/graph.ttl",
     "/robots.txt": "/robots.txt", "/sitemap.xml": "/sitemap.xml", "/tables/": "/tables/",
     "/tables/<name>": "/tables/praktijken.csv", "/static/<path:filename>": "/static/style.css",
+    "/reconcile": "/reconcile", "/reconcile/preview": "/reconcile/preview?id=gemeente/44021",
+    "/reconcile/suggest/<any(entity, type, property):what>": "/reconcile/suggest/entity?prefix=Gen",
+    "/reconcile/propose_properties": "/reconcile/propose_properties?type=Municipality",
+    "/reconcile/extend/propose": "/reconcile/extend/propose?type=Municipality",
 }
 EXTRA = ["/sparql?query=ASK%7B%7D", "/doc/gemeente/44021.jsonld", "/id/gemeente/00000", "/queries/nothing"]
 # Headers of the message rather than the representation; Content-Length is compared as present or not, since a
