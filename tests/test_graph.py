@@ -1,6 +1,9 @@
 """The built fixture graph (tests/data/graph/) holds every entity of its files, linked to the right places."""
 
 import pytest
+import rdflib
+
+from conftest import PROJECT
 
 B = "https://w3id.org/samenleven/id/"
 PREFIXES = """PREFIX sl: <https://w3id.org/samenleven/ns#> PREFIX dct: <http://purl.org/dc/terms/>
@@ -81,3 +84,18 @@ def test_practices_and_initiatives_have_dutch_and_english_titles(store):
 def test_standard_superclasses_are_materialised(store):
     assert ask(store, f"<{B}praktijk/sociale-cohesie> a <http://www.w3.org/ns/prov#Plan>")
     assert ask(store, f"<{B}plaats/genk-winterslag> <http://schema.org/containedInPlace> <{B}gemeente/71016>")
+
+
+def _targets(kind: str) -> list[str]:
+    """Return what the shapes target by ``sh:{kind}``, read from the shape files."""
+    shapes = rdflib.Graph()
+    for name in ("shapes.ttl", "shapes_recommended.ttl"):
+        shapes.parse(PROJECT / "shapes" / name, format="turtle")
+    return sorted({str(t) for t in shapes.objects(None, rdflib.URIRef(f"http://www.w3.org/ns/shacl#{kind}"))})
+
+
+@pytest.mark.parametrize("target", _targets("targetClass"))
+def test_the_fixture_has_an_instance_of_every_class_a_shape_targets(store, target):
+    """Every class shape is exercised by the suite's build (tests/data/graph/README.md)."""
+    assert ask(store, f"?x a <{target}>")
+
