@@ -1,5 +1,5 @@
-"""Shared fixtures: the project's settings, one real build of the real graph for the whole session, and the tally
-of the adversarial suite (``tests/adversarial/``), printed at the end of the run for SECURITY.md."""
+"""Shared fixtures: the project's settings, one real build of the tests' own fixture graph for the whole session,
+and the tally of the adversarial suite (``tests/adversarial/``), printed at the end of the run for SECURITY.md."""
 
 import json
 import os
@@ -19,6 +19,9 @@ from publisher import build, config
 PROJECT = config.PROJECT_DIR
 SEEDS = PROJECT / "tests" / "fixtures" / "seeds"  # copied from the project's source documents
 RECORD = SEEDS / "000_f828c39997d712d8.txt"
+# The graph the suite builds: the tests own it, so importing data into graph/ changes no expectation of theirs
+# (tests/data/graph/README.md says what each file covers). Only tests/test_real_graph.py builds graph/.
+GRAPH = PROJECT / "tests" / "data" / "graph"
 
 
 def pytest_addoption(parser):
@@ -83,8 +86,8 @@ def pytest_terminal_summary(terminalreporter, config):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Build the project's graph once into a temporary folder; return (settings, manifest)."""
-    settings = config.load({"build_dir": tmp_path_factory.mktemp("var")})
+    """Build the fixture graph once into a temporary folder; return (settings, manifest)."""
+    settings = config.load({"build_dir": tmp_path_factory.mktemp("var"), "graph_dir": GRAPH})
     manifest = build.build(settings)
     return settings, manifest
 
@@ -97,9 +100,9 @@ def store(built):
 
 @pytest.fixture
 def graph_copy(tmp_path):
-    """A copy of graph/ that a test may break."""
+    """A copy of the fixture graph that a test may break."""
     target = tmp_path / "graph"
-    shutil.copytree(PROJECT / "graph", target)
+    shutil.copytree(GRAPH, target)
     return target
 
 

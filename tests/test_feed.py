@@ -19,7 +19,7 @@ from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT
 
-from conftest import PROJECT, start_server, stop_server
+from conftest import GRAPH, PROJECT, start_server, stop_server
 from publisher import build, config, feed
 
 TREE = Namespace("https://w3id.org/tree#")
@@ -91,7 +91,7 @@ def history(tmp_path_factory):
     """Build four times with the server running; yield (url, what was seen after each build)."""
     folder = tmp_path_factory.mktemp("feed")
     graph = folder / "graph"
-    shutil.copytree(PROJECT / "graph", graph)
+    shutil.copytree(GRAPH, graph)
     settings = config.load({"build_dir": folder / "var", "graph_dir": graph})
     seen = {}
     with pytest.MonkeyPatch.context() as patch:

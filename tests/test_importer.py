@@ -10,7 +10,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT, RDF
 
-from conftest import PROJECT, RECORD
+from conftest import GRAPH, PROJECT, RECORD
 from publisher import config, importer
 from publisher.errors import InputError
 
@@ -27,7 +27,7 @@ def samenleven(*args):
 
 @pytest.fixture(scope="module")
 def imported():
-    return importer.import_page(RECORD, config.load(), title="Sociale cohesie")
+    return importer.import_page(RECORD, config.load({"graph_dir": GRAPH}), title="Sociale cohesie")
 
 
 def initiative(slug):
@@ -98,21 +98,21 @@ def test_an_unnamed_initiative_is_reported_with_its_line(imported):
 def test_the_page_saved_as_html_imports_to_the_same_graph(imported, tmp_path):
     saved = tmp_path / f"{RECORD.stem}.html"
     shutil.copy(HTML, saved)
-    from_html = importer.import_page(saved, config.load())  # the title comes from <h1>
+    from_html = importer.import_page(saved, config.load({"graph_dir": GRAPH}))  # the title comes from <h1>
     assert isomorphic(from_html.graph, imported.graph)
 
 
 def test_a_page_without_title_or_sections_is_refused_naming_what_is_missing(tmp_path):
     with pytest.raises(InputError, match="no title"):
-        importer.import_page(RECORD, config.load())  # the text page carries no title line
+        importer.import_page(RECORD, config.load({"graph_dir": GRAPH}))  # the text page carries no title line
     (tmp_path / "leeg.txt").write_text("Een pagina\n\nZomaar wat tekst.\n")
     with pytest.raises(InputError, match="none of the sections"):
-        importer.import_page(tmp_path / "leeg.txt", config.load(), title="Iets")
+        importer.import_page(tmp_path / "leeg.txt", config.load({"graph_dir": GRAPH}), title="Iets")
 
 
 def test_the_command_writes_once_refuses_to_overwrite_and_forces(tmp_path):
     graph = tmp_path / "graph"
-    shutil.copytree(PROJECT / "graph", graph)
+    shutil.copytree(GRAPH, graph)
     (graph / "praktijk-sociale-cohesie.ttl").unlink()
     first = samenleven("--graph-dir", graph, "import", RECORD, "--title", "Sociale cohesie")
     assert first.returncode == 0, first.stderr
@@ -127,7 +127,7 @@ def test_the_command_writes_once_refuses_to_overwrite_and_forces(tmp_path):
 
 def test_a_bad_page_among_good_ones_writes_nothing(tmp_path):
     graph = tmp_path / "graph"
-    shutil.copytree(PROJECT / "graph", graph)
+    shutil.copytree(GRAPH, graph)
     (graph / "praktijk-sociale-cohesie.ttl").unlink()
     (tmp_path / "kapot.txt").write_text("geen secties hier\n")
     done = samenleven("--graph-dir", graph, "import", RECORD, tmp_path / "kapot.txt", "--title", "Sociale cohesie")
@@ -153,7 +153,7 @@ def test_unknown_sections_and_unlinked_places_are_warnings_with_line_numbers(tmp
     text = text.replace("\nLeuven\n", "\nAtlantis\n")
     page = tmp_path / "aangepast.txt"
     page.write_text(text, encoding="utf-8")
-    result = importer.import_page(page, config.load(), title="Sociale cohesie")
+    result = importer.import_page(page, config.load({"graph_dir": GRAPH}), title="Sociale cohesie")
     lines = text.splitlines()
     messages = dict(result.warnings)
     weetjes, atlantis = lines.index("Weetjes") + 1, lines.index("Atlantis") + 1

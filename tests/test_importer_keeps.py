@@ -7,7 +7,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS as DCT, RDF, SKOS
 
-from conftest import PROJECT, RECORD
+from conftest import GRAPH, PROJECT, RECORD
 from publisher import config, importer
 
 B = "https://w3id.org/samenleven/id/"
@@ -52,7 +52,7 @@ def initiative(slug):
 
 
 def organisation_named(label: str) -> rdflib.URIRef:
-    graph = rdflib.Graph().parse(PROJECT / "graph" / "organisaties.ttl")
+    graph = rdflib.Graph().parse(GRAPH / "organisaties.ttl")
     return next(s for s in graph.subjects(RDF.type, SL.Organisation)
                 if rdflib.Literal(label, lang="nl") in set(graph.objects(s, SKOS.prefLabel))
                 | set(graph.objects(s, SKOS.altLabel)))
@@ -61,7 +61,7 @@ def organisation_named(label: str) -> rdflib.URIRef:
 @pytest.fixture(scope="module")
 def partnered(tmp_path_factory):
     path, lines = page(tmp_path_factory.mktemp("partners"), {"\nNuttige links\n": PARTNERS + "Nuttige links\n"})
-    return importer.import_page(path, config.load(), title="Sociale cohesie"), lines
+    return importer.import_page(path, config.load({"graph_dir": GRAPH}), title="Sociale cohesie"), lines
 
 
 def test_partners_organisaties_and_contact_become_the_practice_s_organisations(partnered):
@@ -88,7 +88,7 @@ def test_a_minted_organisation_is_a_warning_on_its_line(partnered):
 
 def test_an_initiative_before_any_places_line_is_kept_without_a_place(tmp_path):
     path, lines = page(tmp_path, {}, {"Deze praktijk in\n": EARLY})
-    result = importer.import_page(path, config.load(), title="Sociale cohesie")
+    result = importer.import_page(path, config.load({"graph_dir": GRAPH}), title="Sociale cohesie")
     soup = initiative("buurtsoep")
     assert (soup, RDF.type, SL.Initiative) in result.graph
     assert (soup, SL.appliesPractice, PRACTICE) in result.graph

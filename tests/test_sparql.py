@@ -71,7 +71,7 @@ def test_select_in_json_through_sparqlwrapper_by_every_way_of_sending(server, me
     url, manifest = server
     result = wrapper(url, PRACTICES, JSON, method, request_method).queryAndConvert()
     titles = {row["title"]["value"] for row in result["results"]["bindings"]}
-    assert titles == {"Sociale cohesie", "Sociale samenhang ondersteunen"}
+    assert titles == {"Sociale cohesie", "Sociale samenhang ondersteunen"}  # the two of tests/data/graph/
     assert manifest["counts"]["practices"] == 2
 
 

@@ -1,4 +1,4 @@
-"""Helpers of the build-fault and Unicode tests: the real command, and a hostile copy of graph/."""
+"""Helpers of the build-fault and Unicode tests: the real command, and a hostile copy of the fixture graph."""
 
 import os
 import shutil
@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT
+from conftest import GRAPH, PROJECT
 
 # Characters a literal may hold that trip naive code: line separators that str.splitlines() splits on, control
 # characters, what JSON and HTML escape, astral planes, combining and directional marks, a byte-order mark.
@@ -52,8 +52,8 @@ def turtle_string(text: str, raw: bool = False) -> str:
 
 
 def hostile_graph(target: Path, suffix: str = "") -> dict[str, str]:
-    """Copy graph/ to ``target`` and add one initiative per hostile case; return {initiative key: title}."""
-    shutil.copytree(PROJECT / "graph", target, dirs_exist_ok=True)
+    """Copy the fixture graph to ``target`` and add one initiative per hostile case; return {key: title}."""
+    shutil.copytree(GRAPH, target, dirs_exist_ok=True)
     titles, lines = {}, [
         "@prefix dct: <http://purl.org/dc/terms/> .",
         "@prefix sl: <https://w3id.org/samenleven/ns#> .",
@@ -76,6 +76,7 @@ def hostile_graph(target: Path, suffix: str = "") -> dict[str, str]:
 
 
 def samenleven(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
-    """Run the real command (``python -m publisher``) in the project folder."""
+    """Run the real command (``python -m publisher``) in the project folder, on the fixture graph unless told."""
     return subprocess.run([sys.executable, "-m", "publisher", *map(str, args)], capture_output=True, text=True,
-                          cwd=PROJECT, env={**os.environ, **(env or {})}, timeout=timeout)
+                          cwd=PROJECT, env={**os.environ, "SAMENLEVEN_GRAPH_DIR": str(GRAPH), **(env or {})},
+                          timeout=timeout)

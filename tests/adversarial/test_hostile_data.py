@@ -1,10 +1,10 @@
 """What editors type cannot attack readers (issue 10, "hostile data through every output").
 
-A copy of graph/ gets literals made to break out of HTML (``<script>``, ``</script>`` inside the JSON-LD,
-attribute breakers), spreadsheet formulas, and ``javascript:`` IRIs where no shape looks (``dct:conformsTo``, a
-type, ``dct:publisher``). The real server serves a build of it, and every page and format is read the way a
-browser, a spreadsheet and an RDF client would: no script runs, no link has another scheme than http, https or
-mailto, every literal comes back as it was written. Where the shapes do look, the build refuses the IRI.
+A copy of the fixture graph (tests/data/graph/) gets literals made to break out of HTML (``<script>``, ``</script>``
+inside the JSON-LD, attribute breakers), spreadsheet formulas, and ``javascript:`` IRIs where no shape looks
+(``dct:conformsTo``, a type, ``dct:publisher``). The real server serves a build of it, and every page and format is
+read the way a browser, a spreadsheet and an RDF client would: no script runs, no link has another scheme than http,
+https or mailto, every literal comes back as it was written. Where the shapes do look, the build refuses the IRI.
 """
 
 import csv
@@ -20,7 +20,7 @@ import pytest
 import rdflib
 
 from _http import send
-from conftest import PROJECT, start_server, stop_server
+from conftest import GRAPH, PROJECT, start_server, stop_server
 from publisher import build, config
 
 CLASS = "hostile data through every output"
@@ -71,9 +71,9 @@ bron:000_f828c39997d712d8 dct:publisher <{BAD_IRIS[3]}> ;
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    """The real server on a build of graph/ with the hostile literals and IRIs; yield its URL."""
+    """The real server on a build of the fixture graph with the hostile literals and IRIs; yield its URL."""
     graph = tmp_path_factory.mktemp("graph")
-    for path in (PROJECT / "graph").glob("*.ttl"):
+    for path in GRAPH.glob("*.ttl"):
         graph.joinpath(path.name).write_text(path.read_text())
     practice = graph / "praktijk-sociale-cohesie.ttl"
     text = practice.read_text().replace('"Sociale cohesie"@nl', turtle(TITLE) + "@nl", 1)

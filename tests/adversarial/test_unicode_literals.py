@@ -1,10 +1,10 @@
 """Bad Unicode in literals: every character a literal may hold goes through the build and every output, and back.
 
-A hostile copy of graph/ gives one initiative per case (line and paragraph separators, NEL, vertical tab and form
-feed, NUL, astral characters, combining and directional marks, a byte-order mark, a very long literal). It is built
-twice with the real command, so that the second build reads back the change feed and the record the first wrote,
-then served by the real server. Each output is parsed as a client parses it and the title compared with what the
-editor wrote. Escapes that cannot be a character (lone surrogates, past U+10FFFF) stop the build with exit 2 and
+A hostile copy of the fixture graph gives one initiative per case (line and paragraph separators, NEL, vertical tab
+and form feed, NUL, astral characters, combining and directional marks, a byte-order mark, a very long literal). It
+is built twice with the real command, so that the second build reads back the change feed and the record the first
+wrote, then served by the real server. Each output is parsed as a client parses it and the title compared with what
+the editor wrote. Escapes that cannot be a character (lone surrogates, past U+10FFFF) stop the build with exit 2 and
 the file and line, never a traceback.
 """
 
