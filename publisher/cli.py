@@ -3,7 +3,6 @@
 import os
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import click

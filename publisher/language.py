@@ -141,7 +141,6 @@ MESSAGES = {
     "Versie": "Version",
     "Voorkeursprefix": "Preferred prefix",
     "Naamruimte": "Namespace",
-    "Licentie": "Licence",
     "Uitgever": "Publisher",
     "Deze ontologie als": "This ontology as",
     "klasse": "class",

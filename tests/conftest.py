@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -104,6 +105,16 @@ def graph_copy(tmp_path):
     target = tmp_path / "graph"
     shutil.copytree(GRAPH, target)
     return target
+
+
+def http(url, data=None, headers=None, method=None):
+    """Return (status, headers, body) without raising on 4xx/5xx."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
 
 
 def free_port() -> int:

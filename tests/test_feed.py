@@ -19,7 +19,7 @@ from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT
 
-from conftest import GRAPH, PROJECT, start_server, stop_server
+from conftest import GRAPH, start_server, stop_server
 from publisher import build, config, feed
 
 TREE = Namespace("https://w3id.org/tree#")

@@ -22,7 +22,7 @@ from SPARQLWrapper import (CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXM
                            SPARQLWrapper)
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from conftest import PROJECT, start_server, stop_server
+from conftest import PROJECT, http, start_server, stop_server
 
 SL = "https://w3id.org/samenleven/ns#"
 PRACTICES = f"PREFIX sl: <{SL}> PREFIX dct: <http://purl.org/dc/terms/>\n" \
@@ -31,16 +31,6 @@ GENT = f"PREFIX sl: <{SL}> CONSTRUCT {{ ?i ?p ?o }} WHERE {{ ?i a sl:Initiative 
        "<http://purl.org/dc/terms/spatial> <https://w3id.org/samenleven/id/gemeente/44021> ; ?p ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 10^12 combinations
-
-
-def http(url, data=None, headers=None, method=None):
-    """Return (status, headers, body) without raising on 4xx/5xx."""
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
 
 
 def get(url, query, **params):

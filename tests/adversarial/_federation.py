@@ -15,6 +15,8 @@ import urllib.request
 
 from hypothesis import strategies as st
 
+from conftest import http
+
 ANSWER = json.dumps({"head": {"vars": ["x"]},
                      "results": {"bindings": [{"x": {"type": "literal", "value": "LEAKED"}}]}}).encode()
 
@@ -73,16 +75,6 @@ class Listener:
 
     def close(self):
         self.socket.close()
-
-
-def http(url, data=None, headers=None, method=None):
-    """Return (status, headers, body) without raising on 4xx/5xx."""
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
 
 
 def send(url: str, query: str, way: str, headers=None):

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import PROJECT, start_server, stop_server
 from _buildfaults import samenleven
-from publisher import config, feed, history
+from publisher import feed, history
 from publisher import store as stores
 
 CLASS = "build faults"

@@ -11,7 +11,8 @@ import urllib.parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _federation import Listener, escape, http, send
+from conftest import http
+from _federation import Listener, escape, send
 
 OPERATIONS = [
     "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE DATA { <urn:a> <urn:b> <urn:c> }",

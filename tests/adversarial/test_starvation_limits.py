@@ -12,8 +12,7 @@ import urllib.parse
 import psutil
 import pytest
 
-from _federation import http, send
-from conftest import start_server, stop_server
+from conftest import http, start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 10^12 rows, counted in constant memory
 CHEAP = "SELECT ?s WHERE { ?s a <https://w3id.org/samenleven/ns#Practice> } LIMIT 1"

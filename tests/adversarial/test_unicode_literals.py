@@ -22,7 +22,7 @@ import rdflib
 from rdflib.namespace import DCTERMS as DCT
 
 from conftest import start_server, stop_server
-from _buildfaults import HOSTILE, hostile_graph, samenleven
+from _buildfaults import hostile_graph, samenleven
 
 BASE = "https://w3id.org/samenleven/"
 CLASS = "bad Unicode in literals"
