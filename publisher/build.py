@@ -20,22 +20,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import dumps, feed, history, inference, loader, shrink, state, tables, validate
+from publisher.artefacts import COUNTED, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
 from publisher.config import PROJECT_DIR
 from publisher.errors import NotConforming, PublisherError
-from publisher.vocab import DCT, PREFIXES, RDF, SKOS, SL
+from publisher.vocab import DCT, PREFIXES, RDF
 
-STORE, MANIFEST = "store", "build.json"
 LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
-ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``ontology.ttl``
-ONTOLOGY = "ontology.ttl"
-SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
-
-# What the end-of-build summary counts, by class.
-COUNTED = {
-    "practices": SL.Practice, "initiatives": SL.Initiative, "organisations": SL.Organisation,
-    "programmes": SL.Programme, "municipalities": SL.Municipality, "localities": SL.Locality,
-    "provinces": SL.Province, "regions": SL.Region, "concepts": SKOS.Concept,
-}
+ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
 
 
 class BuildRunning(PublisherError):
@@ -242,9 +233,3 @@ def _prune(builds: Path, current: Path, keep: int) -> None:
     for old in complete[:-keep] if keep > 0 else []:
         if old.resolve() != in_use:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def current(settings: dict) -> Path | None:
-    """Return the folder of the build in use, or None before the first build."""
-    link = Path(settings["build_dir"]) / "current"
-    return link.resolve() if link.exists() else None

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from publisher import build as building
 from publisher import config, formats, sparql
 from publisher.errors import NotConforming, PublisherError
 from publisher.vocab import PREFIXES
@@ -52,6 +51,7 @@ def build(ctx, allow_shrink):
     """Validate the graph and publish it as a store and dumps (exit 1: does not conform or removes too much;
     2: unreadable input or state; 3: another build is running)."""
     try:
+        from publisher import build as building  # here: the other commands, serve above all, need no pySHACL
         manifest = building.build(_settings(ctx), _progress(), allow_shrink)
     except NotConforming as error:
         click.echo(error.report.text(), err=True)
@@ -72,6 +72,7 @@ def build(ctx, allow_shrink):
 def validate(ctx, output):
     """Validate without publishing; same report and exit codes as build."""
     try:
+        from publisher import build as building
         report = building.prepare(_settings(ctx), _progress()).report
     except PublisherError as error:
         _fail(error)

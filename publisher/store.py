@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import build, description, layout, sandbox, sparql, state
+from publisher import artefacts, description, layout, sandbox, sparql, state
 from publisher.errors import BadRequest, Forbidden, MalformedQuery, PublisherError, Unavailable
 from publisher.vocab import RDF
 
@@ -37,17 +37,17 @@ class Store:
         s = settings or {}
         self.folder = folder
         try:
-            self.manifest = state.read_json(folder / build.MANIFEST, RECOVERY)
-            self.oxigraph = ox.Store.read_only(str(folder / build.STORE))
+            self.manifest = state.read_json(folder / artefacts.MANIFEST, RECOVERY)
+            self.oxigraph = ox.Store.read_only(str(folder / artefacts.STORE))
             _check(self.oxigraph, self.manifest)
-            self.ontology = _turtle(folder / build.ONTOLOGY)
-            self.shapes = _turtle(folder / build.SHAPES)
+            self.ontology = _turtle(folder / artefacts.ONTOLOGY)
+            self.shapes = _turtle(folder / artefacts.SHAPES)
             self.layout = layout.Layout(self.shapes, self.ontology)
         except (PublisherError, OSError, RuntimeError, SyntaxError, ValueError, KeyError, TypeError) as error:
             raise Unopenable(f"build {folder.name} cannot be opened: {' '.join(str(error).split())}") from None
         limits = sandbox.Limits(workers=s.get("query_workers", 2), queue_wait=s.get("query_queue_wait", 1.0),
                                 memory=s.get("query_memory", 1024), isolate=isolate)
-        self.sandbox = sandbox.Sandbox(str(folder / build.STORE), limits)
+        self.sandbox = sandbox.Sandbox(str(folder / artefacts.STORE), limits)
 
     def describe(self, uri: str, page: int = 1, size: int = 100) -> description.Description:
         """Describe a resource: its own triples, the labels of what it links to, one page of inverse links."""
@@ -191,7 +191,7 @@ def _check(store: ox.Store, manifest: dict) -> None:
 
     :raises ValueError: a counted class of which the store holds no instance.
     """
-    for name, cls in build.COUNTED.items():
+    for name, cls in artefacts.COUNTED.items():
         if manifest["counts"].get(name) and next(store.quads_for_pattern(None, RDF.type, cls), None) is None:
             raise ValueError(f"the store holds no {name}, the manifest counts {manifest['counts'][name]}")
 
@@ -203,5 +203,5 @@ def _turtle(path: Path) -> list:
 
 def open_current(settings: dict) -> Store | None:
     """Open the build in use, or return None before the first build."""
-    folder = build.current(settings)
+    folder = artefacts.current(settings)
     return Store(folder, settings) if folder else None

@@ -65,3 +65,36 @@ def test_a_new_build_is_served_without_a_restart_and_a_failed_one_changes_nothin
         assert title(url) == "Sociale cohesie (herzien)"
     finally:
         stop_server(process)
+
+
+def test_the_server_starts_and_serves_without_importing_the_build_pipeline(built, tmp_path):
+    """Serving a build needs no pySHACL (half of a start-up once): Python's import log of the real server says so."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from conftest import free_port
+    port, log = free_port(), tmp_path / "imports.log"
+    with open(log, "w") as stream:
+        process = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "publisher", "--build-dir",
+                                    str(built[0]["build_dir"]), "--graph-dir", str(built[0]["graph_dir"]), "serve",
+                                    "--port", str(port)], cwd=PROJECT, env=dict(os.environ), stdout=subprocess.DEVNULL,
+                                   stderr=stream)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for path in ("/", "/sparql?query=ASK%7B%7D", "/catalog", "/doc/gemeente/44021"):
+            with urllib.request.urlopen(url + path, timeout=30) as response:
+                assert response.status == 200
+    finally:
+        process.terminate()
+        process.wait(10)
+    imported = log.read_text()
+    assert "publisher.app" in imported  # the log is the server's
+    assert "pyshacl" not in imported and "publisher.build" not in imported

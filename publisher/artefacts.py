@@ -1,0 +1,26 @@
+"""What a build folder holds, and where the build in use is: the names the build writes and the server reads.
+
+A module of its own so that serving a build never imports the pipeline that makes one (pySHACL alone takes about
+half of a server's start-up); ``publisher.build`` writes these files, ``publisher.store`` opens them.
+"""
+
+from pathlib import Path
+
+from publisher.vocab import SKOS, SL
+
+STORE, MANIFEST = "store", "build.json"
+ONTOLOGY = "ontology.ttl"  # the ontology as published with the build
+SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
+
+# What the end-of-build summary counts, by class (and what a store that opens must hold an instance of).
+COUNTED = {
+    "practices": SL.Practice, "initiatives": SL.Initiative, "organisations": SL.Organisation,
+    "programmes": SL.Programme, "municipalities": SL.Municipality, "localities": SL.Locality,
+    "provinces": SL.Province, "regions": SL.Region, "concepts": SKOS.Concept,
+}
+
+
+def current(settings: dict) -> Path | None:
+    """Return the folder of the build in use, or None before the first build."""
+    link = Path(settings["build_dir"]) / "current"
+    return link.resolve() if link.exists() else None
