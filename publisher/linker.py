@@ -22,6 +22,10 @@ from publisher.places import Candidate, Link, normalise
 
 COVERAGE = places.COVERAGE
 HISTORY, PLACES = "gemeenten-fusies-2025.ttl", "plaatsen.ttl"
+# What a place name may be, at most: the longest real one ("Sint-Pieters-Woluwe / Woluwe-Saint-Pierre (1150)") is
+# about 50 characters. Each "/" part and each "(...)" qualifier is linked on its own, the qualifier by recursion,
+# so a spreadsheet cell of thousands of them would cost seconds or end in a RecursionError.
+MAX_LENGTH, MAX_PARTS, MAX_QUALIFIERS = 200, 3, 2
 FUZZY = 88  # rapidfuzz ratio from which an unknown name may be read as a misspelling of the one place it resembles
 
 
@@ -55,6 +59,7 @@ class Linker:
         :raises LinkError: the text is unknown, names no place of that day, or names several.
         """
         day = (on or date.today()).isoformat() if not isinstance(on, str) else on
+        _bounded(text)
         if "/" in text and not re.fullmatch(r"[\d\s/]+", text):
             return self._bilingual(text, day, fuzzy)
         name, qualifier = places.split_qualifier(text)
@@ -243,3 +248,19 @@ def for_graph(graph_dir: Path) -> Linker:
     for name in (HISTORY, PLACES):
         triples += loader.read_turtle(Path(graph_dir) / name, minter)
     return Linker(triples)
+
+
+def _bounded(text: str) -> None:
+    """Refuse a text too long or too nested to be a place name, before any work is spent on it.
+
+    >>> _bounded("Deurne (Antwerpen)")
+    >>> _bounded("x (" * 3 + "Gent" + ")" * 3)
+    Traceback (most recent call last):
+    publisher.errors.LinkError: not a place name: 3 '(' qualifiers (at most 2)
+    """
+    if len(text) > MAX_LENGTH:
+        raise LinkError(f"not a place name: {len(text)} characters (at most {MAX_LENGTH})")
+    if text.count("/") >= MAX_PARTS:
+        raise LinkError(f"not a place name: {text.count('/') + 1} '/' parts (at most {MAX_PARTS})")
+    if text.count("(") > MAX_QUALIFIERS:
+        raise LinkError(f"not a place name: {text.count('(')} '(' qualifiers (at most {MAX_QUALIFIERS})")

@@ -155,3 +155,20 @@ def test_candidates_give_a_reconciliation_service_scores_types_and_codes(places)
 def test_candidates_of_a_past_day_carry_their_validity(places):
     [melle] = places.candidates("Melle", "2020-01-01")
     assert (melle.nis, melle.valid_until, melle.replaced_by) == ("44040", "2024-12-31", (f"{B}gemeente/44088",))
+
+
+@pytest.mark.parametrize("text,says", [
+    ("x (" * 3000 + "Gent" + ")" * 3000, "12004 characters (at most 200)"),  # was a RecursionError traceback
+    ("x (" * 3 + "Gent" + ")" * 3, "3 '(' qualifiers (at most 2)"),
+    ("/".join(["Gent"] * 40), "40 '/' parts (at most 3)"),
+    ("Gent" * 60, "240 characters (at most 200)"),
+], ids=["deeply nested", "three qualifiers", "forty parts", "too long"])
+def test_a_text_too_long_or_nested_to_be_a_place_is_refused_in_one_line(text, says):
+    done = link_command(text)
+    assert done.returncode == 1 and done.stderr.strip() == f"error: not a place name: {says}"
+
+
+def test_the_longest_real_forms_still_link(places):
+    """The bound leaves room for what people write: a bilingual name with a postal code as its qualifier."""
+    assert places.link("Sint-Pieters-Woluwe / Woluwe-Saint-Pierre (1150)").nis == "21019"
+    assert places.link("Deurne (district Antwerpen)").nis == "11002"
