@@ -38,6 +38,15 @@ def linkable(iri: str) -> bool:
     return _LINKABLE.match(iri) is not None
 
 
+def href(iri: str, local) -> str | None:
+    """Return where a link to ``iri`` goes (``local`` maps it to this server), or None when it may not be a link.
+
+    >>> href("https://gent.be/", str), href("javascript:alert(1)", str)
+    ('https://gent.be/', None)
+    """
+    return local(iri) if linkable(iri) else None
+
+
 @dataclass
 class Value:
     text: str
@@ -164,8 +173,7 @@ class Presenter:
         return Value(term.value, href, term.language or None, note, external=bool(href))
 
     def _href(self, iri: str) -> str | None:
-        """Return where a link to ``iri`` goes, or None when it must not be a link."""
-        return self.local(iri) if linkable(iri) else None
+        return href(iri, self.local)
 
     def _label(self, uri) -> ox.Literal | None:
         found = self.names.get(uri, {})

@@ -7,7 +7,6 @@ others add are format choices, not errors. HEAD is a GET without the body (RFC 9
 a query asks for the service description, so a POST must carry one.
 """
 
-import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -19,8 +18,6 @@ from publisher.errors import (BadRequest, Forbidden, MalformedQuery, MethodNotAl
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-# \U escapes that the grammar allows anywhere (SPARQL 1.1, 19.2); past U+10FFFF no character has the code.
-_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass
@@ -68,8 +65,9 @@ def read(request, max_size: int) -> Operation:
     if query is None and request.method == "POST":
         raise BadRequest("the form has no query field; send the query in it (the service description is at "
                          "GET /sparql)")
-    if query is not None and len(query.encode("utf-8", "surrogatepass")) > max_size:
-        raise _too_large(len(query.encode("utf-8", "surrogatepass")), max_size)
+    size = len(query.encode("utf-8", "surrogatepass")) if query is not None else 0
+    if size > max_size:
+        raise _too_large(size, max_size)
     if query is not None and not query.strip():
         raise MalformedQuery("the query is empty")
     if query is not None:
@@ -98,12 +96,12 @@ def _refuse_escapes_beyond_unicode(query: str) -> None:
     Traceback (most recent call last):
     publisher.errors.MalformedQuery: \U00110000 at line 2, column 9 is not a character: Unicode ends at U+10FFFF
     """
-    for match in _LONG_ESCAPE.finditer(query):
-        if int(match.group(1), 16) > 0x10FFFF:
-            line = query.count("\n", 0, match.start()) + 1
-            column = match.start() - query.rfind("\n", 0, match.start())
-            raise MalformedQuery(f"{match.group(0)} at line {line}, column {column} is not a character: "
-                                 "Unicode ends at U+10FFFF")
+    found = sparql.beyond_unicode(query)  # the grammar allows \U anywhere (SPARQL 1.1, 19.2)
+    if found:
+        escape, at = found
+        line, column = query.count("\n", 0, at) + 1, at - query.rfind("\n", 0, at)
+        raise MalformedQuery(f"{escape} at line {line}, column {column} is not a character: Unicode ends at "
+                             "U+10FFFF")
 
 
 def _iri(value: str, parameter: str) -> str:

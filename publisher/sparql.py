@@ -57,6 +57,18 @@ class Outline:
                 if service is None or _host(service) not in allowed_hosts]
 
 
+def beyond_unicode(text: str):
+    r"""Return the first ``\U`` escape past U+10FFFF and where it starts; None when there is none.
+
+    >>> beyond_unicode(r'"\U0001F600"'), beyond_unicode(r'?s ?p "\U00110000"')
+    (None, ('\\U00110000', 7))
+    """
+    for match in _ESCAPE.finditer(text):
+        if match.group(2) and int(match.group(2), 16) > 0x10FFFF:
+            return match.group(0), match.start()
+    return None
+
+
 def unescape(text: str) -> str:
     r"""Decode the ``\u`` and ``\U`` escapes the grammar allows anywhere in a query.
 

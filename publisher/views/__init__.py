@@ -18,7 +18,7 @@ from publisher import language, uris
 from publisher import store as stores
 from publisher.errors import BadRequest, HTTPProblem
 from publisher.formats import Format
-from publisher.presentation import linkable
+from publisher import presentation
 from publisher.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,8 @@ def local(uri: str) -> str:
 
 
 def href(iri: str) -> str | None:
-    """Return where a link to ``iri`` goes (``local``), or None when its scheme may not be a link (``linkable``)."""
-    return local(iri) if linkable(iri) else None
+    """Return where a link to ``iri`` goes on this server, or None when its scheme may not be a link."""
+    return presentation.href(iri, local)
 
 
 def page_language() -> str:
@@ -112,9 +112,10 @@ def term_html(term) -> Markup:
     if term is None:
         return Markup("")
     if isinstance(term, ox.NamedNode):
-        if not linkable(term.value):  # javascript:, data:, ...: the IRI as text
+        target = href(term.value)
+        if target is None:  # javascript:, data:, ...: the IRI as text
             return Markup('<code class="uri">{}</code>').format(term.value)
-        return Markup('<a href="{}">{}</a>').format(local(term.value), term.value)
+        return Markup('<a href="{}">{}</a>').format(target, term.value)
     if isinstance(term, ox.Literal):
         if term.language:
             return Markup('{} <small lang="en">@{}</small>').format(term.value, term.language)
