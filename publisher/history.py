@@ -18,9 +18,10 @@ from publisher.vocab import DCT, RDF, SL, XSD
 VERSIONS = "versions.json"
 RECOVERY = ("remove this file to start the record anew (every resource is then dated by the next build), or copy "
             f"{VERSIONS} from an older build in builds/ over it")
-TRACKED = (SL.Practice, SL.Initiative, SL.Organisation, SL.Programme)
+# The tracked classes, each with the name the build summary counts it by.
 KINDS = {SL.Practice: "practices", SL.Initiative: "initiatives", SL.Organisation: "organisations",
-         SL.Programme: "programmes"}  # as the build summary counts them
+         SL.Programme: "programmes"}
+TRACKED = tuple(KINDS)
 
 
 def digests(triples) -> dict[str, str]:
