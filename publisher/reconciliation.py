@@ -31,7 +31,6 @@ PROPERTIES = {"postalCode": "Postal code", "province": "Province (name or NIS co
               "validOn": "Valid on (YYYY-MM-DD)", "type": "Type (one of the service's types)"}
 ENTITIES = (Path(__file__).parent / "reconcile_entities.rq").read_text()
 PLACES = (Path(__file__).parent / "reconcile_places.rq").read_text()
-PARTS = 3  # most parts of a "A / B / C" place name read
 NAMED = 60  # rapidfuzz WRatio from which a thing of the store is offered as a candidate
 
 
@@ -133,9 +132,7 @@ class Reconciler:
         if props.get("postalCode") and text:
             text = f"{text} ({props['postalCode']})"
         text = text or props.get("nis") or props.get("postalCode") or ""
-        # The linker reads each part of "A / B" on its own; no place has more than three names in a row, and a
-        # text of hundreds of parts would hold a worker for seconds per query.
-        if not text or text.count("/") > PARTS - 1:
+        if not text:  # a text too long or too nested to be a place the linker refuses itself (linker.MAX_PARTS)
             return []
         candidates = self.linker.candidates(text, on=day, limit=max(query.limit, 5))
         if props.get("nis"):
