@@ -1,0 +1,116 @@
+"""Benchmark: how long the server takes to start, against a minimal Flask + pyoxigraph app on the same store.
+
+Run after a build: ``.venv/bin/python benchmarks/startup.py [--runs 7]``. Each run starts a fresh process and
+times it until its first answer on 127.0.0.1:
+
+- ``import``: ``import publisher.app`` in a new interpreter, beside ``import flask, pyoxigraph`` (the floor any
+  Flask app on this engine pays), and whether the import pulled in the build pipeline (pySHACL, rdflib);
+- ``first answer``: ``samenleven serve`` (the development server, one process) from spawn to a 200 on ``/``,
+  beside a 20-line Flask app that opens the same store read-only and answers ``/`` with its triple count.
+
+It prints the medians and their ratios, measured in the same run. Nothing is asserted; the issue (11) asks that
+start-up time is reported here, not in a test.
+"""
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from publisher import build, config  # noqa: E402
+
+MINIMAL = textwrap.dedent("""
+    import sys
+    import flask
+    import pyoxigraph
+    store = pyoxigraph.Store.read_only(sys.argv[1])
+    app = flask.Flask(__name__)
+
+    @app.get("/")
+    def home():
+        return f"{len(store)} triples"
+
+    app.run(host="127.0.0.1", port=int(sys.argv[2]), threaded=True)
+""")
+PROBE = "import sys, time; t = time.perf_counter(); import {module}; " \
+        "print(time.perf_counter() - t, 'pyshacl' in sys.modules, 'rdflib' in sys.modules)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def first_answer(command: list[str], port: int) -> float:
+    """Seconds from spawning ``command`` to its first 200 on ``/``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if process.poll() is not None:
+                sys.exit(f"{' '.join(command)} stopped with {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.005)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def imported(module: str) -> tuple[float, bool, bool]:
+    done = subprocess.run([sys.executable, "-c", PROBE.format(module=module)], cwd=PROJECT, capture_output=True,
+                          text=True, check=True)
+    seconds, shacl, rdflib = done.stdout.split()
+    return float(seconds), shacl == "True", rdflib == "True"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="Starts of each kind; the median is reported.")
+    options = parser.parse_args()
+    settings = config.load()
+    folder = build.current(settings)
+    if folder is None:
+        print("no build yet: building", file=sys.stderr)
+        build.build(settings)
+        folder = build.current(settings)
+    ours, floor, served, minimal, pulled = [], [], [], [], set()
+    with tempfile.TemporaryDirectory() as scratch:
+        app = Path(scratch) / "minimal.py"
+        app.write_text(MINIMAL)
+        for _ in range(options.runs):  # interleaved, so that a busy moment costs both sides alike
+            seconds, shacl, rdflib = imported("publisher.app")
+            ours.append(seconds)
+            pulled |= {name for name, yes in (("pyshacl", shacl), ("rdflib", rdflib)) if yes}
+            floor.append(imported("flask, pyoxigraph")[0])
+            port = free_port()
+            served.append(first_answer([sys.executable, "-m", "publisher", "--build-dir", str(settings["build_dir"]),
+                                        "serve", "--port", str(port)], port))
+            port = free_port()
+            minimal.append(first_answer([sys.executable, str(app), str(folder / "store"), str(port)], port))
+    rows = [("import publisher.app", ours, "import flask, pyoxigraph", floor),
+            ("`samenleven serve` to its first 200", served, "minimal Flask + pyoxigraph app", minimal)]
+    print(f"Start-up, median of {options.runs} runs, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    print("| what | samenleven | peer | peer's time | ratio |\n| --- | ---: | --- | ---: | ---: |")
+    for what, mine, peer, theirs in rows:
+        a, b = statistics.median(mine), statistics.median(theirs)
+        print(f"| {what} | {a * 1000:.0f} ms | {peer} | {b * 1000:.0f} ms | {a / b:.2f}× |")
+    print(f"\nThe web app's imports pulled in: {', '.join(sorted(pulled)) or 'neither pySHACL nor rdflib'}.")
+
+
+if __name__ == "__main__":
+    main()
