@@ -253,3 +253,28 @@ def test_where_the_shapes_look_the_build_refuses_the_iri(graph_copy, tmp_path, w
     iri = triple.split("<")[-1].split(">")[0]
     refused = done.returncode == 1 and where in done.stdout + done.stderr and iri in done.stdout + done.stderr
     assert tally(CLASS).case(f"the build refuses {iri} as {where}", refused), done.stdout + done.stderr
+
+
+# The link properties no fixture file uses: each has a shape of its own that checks the IRI's scheme. One build
+# holds a hostile IRI on each, and its report must name every one, property and IRI.
+UNUSED_LINKS = {
+    "foaf:page": "<javascript:page()>", "schema:sameAs": "<vbscript:same>", "dcat:landingPage": "<data:text/html,x>",
+    "schema:contentUrl": "<file:///etc/passwd>", "skos:exactMatch": "<javascript:exact()>",
+    "skos:narrowMatch": "<ftp://narrow.example/>", "skos:relatedMatch": "<jar:related!/>",
+    "skos:broadMatch": "<javascript:broad()>",
+}
+
+
+def test_a_hostile_iri_on_each_link_property_no_fixture_uses_is_refused_by_name(graph_copy, tmp_path, tally):
+    prefixes = ("@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix schema: <http://schema.org/> . "
+                "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> . "
+                "@prefix organisatie: <https://w3id.org/samenleven/id/organisatie/> .\n")
+    lines = [f"organisatie:levl {where} {iri} ." for where, iri in UNUSED_LINKS.items()]
+    graph_copy.joinpath("zz-hostile-links.ttl").write_text(prefixes + "\n".join(lines) + "\n")
+    done = subprocess.run([sys.executable, "-m", "publisher", "--graph-dir", str(graph_copy), "--build-dir",
+                           str(tmp_path / "var"), "build"], cwd=PROJECT, capture_output=True, text=True)
+    said = done.stdout + done.stderr
+    assert done.returncode == 1, said
+    for where, iri in UNUSED_LINKS.items():
+        assert tally(CLASS).case(f"the build refuses {iri[1:-1]} as {where}", where in said and iri[1:-1] in said), \
+            (where, said[-3000:])
