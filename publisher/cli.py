@@ -169,7 +169,8 @@ def import_(ctx, files, title, day, force, dry_run):
 @click.pass_context
 def query(ctx, name, path, params, output):
     """Run a canned query NAME (see /queries), or any query with --file, on the build in use."""
-    from publisher import queries, sandbox
+    from publisher import queries
+    from publisher.store import sandbox
     from publisher import store as stores
     settings = _settings(ctx)
     try:

@@ -22,7 +22,8 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from conftest import GRAPH, PROJECT
-from publisher import build, config, municipalities, queries, sandbox
+from publisher import build, config, municipalities, queries
+from publisher.store import sandbox
 from publisher import store as stores
 
 QUERIES = queries.load(config.load()["queries_dir"])  # queries/, or where SAMENLEVEN_QUERIES_DIR says, as the server

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from publisher import formats, protocol, service, sparql
 from publisher.errors import Forbidden, HTTPProblem, NotAcceptable
 from publisher.formats import GRAPHS, HTML, RESULTS
-from publisher.sandbox import Job
+from publisher.store.sandbox import Job
 from publisher.views import get_store, settings
 from publisher.vocab import PREFIXES
 

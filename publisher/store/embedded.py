@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import artefacts, description, layout, sandbox, sparql, state
+from publisher import artefacts, layout, sparql, state
+from publisher.store import description, sandbox
 from publisher.errors import BadRequest, Forbidden, MalformedQuery, PublisherError, Unavailable
 from publisher.vocab import RDF
 
