@@ -12,7 +12,7 @@ from publisher.formats import GRAPHS, HTML
 from publisher.layout import index
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
 from publisher.vocab import DCT, RDF
-from publisher.views.resources import OFFERED, alternates, negotiated
+from publisher.views.representation import OFFERED, alternates, negotiated
 
 blueprint = Blueprint("catalog", __name__)
 FACTS = (Path(__file__).parents[1] / "catalog_facts.rq").read_text()

@@ -5,13 +5,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 
 from publisher import dumps, schemaorg
 from publisher.errors import NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
 from publisher.views import get_store, href, in_language, local, page_language, settings
+from publisher.views.representation import from_build
 
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
@@ -69,8 +70,3 @@ def sitemap():
     lines += [f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{when}</lastmod>" if when else "") + "</url>"
               for loc, when in pages]
     return Response("\n".join(lines + ["</urlset>", ""]), content_type="application/xml; charset=utf-8")
-
-
-def from_build(name: str, mimetype: str | None = None):
-    """Send a file of the build in use."""
-    return send_from_directory(get_store().folder, name, mimetype=mimetype, conditional=True)

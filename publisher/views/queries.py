@@ -6,7 +6,7 @@ from publisher import formats, queries
 from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
 from publisher.views import get_store, settings
-from publisher.views.sparql import execute, offered, respond, table
+from publisher.views.representation import execute, offered, respond, table
 
 blueprint = Blueprint("queries", __name__)
 LISTING = (Format("json", "application/json", None, (), "JSON"), HTML)

@@ -11,12 +11,12 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from publisher import formats, schemaorg
 from publisher.errors import BadRequest, NotFound
-from publisher.formats import GRAPHS, HTML
+from publisher.formats import HTML
 from publisher.presentation import Presenter
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
+from publisher.views.representation import OFFERED, alternates, negotiated
 
 blueprint = Blueprint("resources", __name__)
-OFFERED = GRAPHS + (HTML,)
 
 
 @blueprint.get("/id/<path:key>")
@@ -64,29 +64,6 @@ def html(description, key: str) -> Response:
                            usage=[(presenter.value(c), p, i) for c, p, i in usage])
     return in_language(Response(body, content_type=HTML.content_type))
 
-
-def negotiated(response: Response, fmt, url: str, suffix: str | None, description=None) -> Response:
-    """Add the headers of a negotiated representation: Vary, Content-Location, and Link to the others."""
-    page = description.page if description else 1
-    query = f"?page={page}" if page > 1 else ""
-    response.vary.add("Accept")
-    if suffix is None and fmt is not HTML:
-        response.vary.update(("Accept-Language", "Cookie"))  # the same URL gives a page to browsers
-    response.headers["Content-Location"] = f"{url}.{fmt.name}{query}"
-    links = [f'<{href}>; rel="alternate"; type="{media}"' for href, media, _ in alternates(url, fmt, page)]
-    if description and description.pages > 1:
-        if page < description.pages:
-            links.append(f'<{url}?page={page + 1}>; rel="next"')
-        if page > 1:
-            links.append(f'<{url}{"?page=%d" % (page - 1) if page > 2 else ""}>; rel="prev"')
-    response.headers["Link"] = ", ".join(links)
-    return response
-
-
-def alternates(url: str, chosen, page: int = 1) -> list[tuple[str, str, str]]:
-    """The other representations of a document: (URL, media type, label)."""
-    query = f"?page={page}" if page > 1 else ""
-    return [(f"{url}.{fmt.name}{query}", fmt.media_type, fmt.label) for fmt in OFFERED if fmt is not chosen]
 
 
 def missing(fmt, key: str):
