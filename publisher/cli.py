@@ -170,12 +170,11 @@ def import_(ctx, files, title, day, force, dry_run):
 def query(ctx, name, path, params, output):
     """Run a canned query NAME (see /queries), or any query with --file, on the build in use."""
     from publisher import queries
-    from publisher.store import sandbox
     from publisher import store as stores
     settings = _settings(ctx)
     try:
-        store = stores.open_current(settings)
-        if store is None:
+        built = stores.open_current(settings)
+        if built is None:
             raise PublisherError("there is no build yet: run `samenleven build`")
         if bool(path) == bool(name):
             raise PublisherError("give either a canned query's NAME or --file, not both or neither")
@@ -188,12 +187,12 @@ def query(ctx, name, path, params, output):
             if name not in canned:
                 raise PublisherError(f"no canned query {name!r}; known: {', '.join(canned)}")
             given = _params(params, canned[name])
-            text, bindings = canned[name].text, queries.bind(canned[name], given, store, settings["base"])
+            text, bindings = canned[name].text, queries.bind(canned[name], given, built.graph, settings["base"])
         form = sparql.outline(text).form
         fmt = _cli_format(output, form)
-        job = sandbox.Job(text, *formats.media_types(fmt), max_rows=sys.maxsize, bindings=bindings,
-                          prefixes=PREFIXES)
-        answer = sandbox.answer(store.oxigraph, job)  # the local user's own query: no time limit
+        job = stores.Job(text, *formats.media_types(fmt), max_rows=sys.maxsize, bindings=bindings,
+                         prefixes=PREFIXES)
+        answer = built.graph.run(job)  # the local user's own query: no time limit
         if answer.error:
             raise PublisherError(answer.message or f"a {form} query has no {fmt.label} form")
     except PublisherError as error:

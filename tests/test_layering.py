@@ -36,3 +36,23 @@ def test_no_view_imports_another_view():
         if others:
             crossing[path.name] = sorted(others)
     assert len(views) > 5 and crossing == {}
+
+
+def test_only_the_store_package_reads_a_pyoxigraph_store():
+    """Elsewhere pyoxigraph gives terms, parsers and serializers; a store, its queries and its patterns are read
+    through ``publisher.store``'s ``Graph`` (the done-when of issue 11)."""
+    reading = {"Store", "quads_for_pattern", "bulk_extend", "bulk_load"}  # pyoxigraph's store and its methods
+    found = {}
+    modules = [path for path in PACKAGE.rglob("*.py") if path.relative_to(PACKAGE).parts[0] != "store"]
+    for path in modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        used = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                and node.module == "pyoxigraph" for alias in node.names}
+        used |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        # a query on a store (``store.query(...)``, ``x.oxigraph.query(...)``), rather than a ``Graph``'s select
+        used |= {"store.query" for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and isinstance(node.func, ast.Attribute) and node.func.attr == "query"
+                 and any(word in ast.unparse(node.func.value).lower() for word in ("store", "oxigraph"))}
+        if used & (reading | {"store.query"}):
+            found[str(path.relative_to(PACKAGE))] = sorted(used & (reading | {"store.query"}))
+    assert len(modules) > 40 and found == {}

@@ -23,7 +23,7 @@ DOCUMENTS = (_HERE / "documents.rq").read_text()
 @blueprint.get("/")
 def home():
     store, lang = get_store(), page_language()
-    newest = [row["practice"] for row in itertools.islice(store.query(NEWEST), 10)]
+    newest = [row["practice"] for row in itertools.islice(store.graph.select(NEWEST), 10)]
     presenter = Presenter(store.layout, lang, local)
     counted = sorted(((Value(store.layout.type_name(ox.NamedNode(iri), lang), href(iri)), n)
                       for iri, n in store.manifest["statistics"]["classes"].items()
@@ -33,7 +33,7 @@ def home():
     data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
                              settings()["license"], lang)
     body = render_template("home.html", manifest=store.manifest, newest=presenter.listing(
-        newest, store.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
+        newest, store.graph.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
     return in_language(Response(body, content_type=HTML.content_type))
 
 
@@ -62,7 +62,7 @@ def sitemap():
              ("home.home", "ontology.ontology", "sparql.endpoint", "queries.listing")]
     pages += [(url_for("queries.run", name=name, _external=True), None)
               for name in current_app.extensions["samenleven.queries"]]
-    for row in store.query(DOCUMENTS, prefix=ox.Literal(base + "id/")):
+    for row in store.graph.select(DOCUMENTS, prefix=ox.Literal(base + "id/")):
         modified = row["modified"].value[:10] if row["modified"] else None
         pages.append((local(base + "doc/" + row["resource"].value[len(base) + 3:]), modified))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -32,7 +32,7 @@ def run(name, suffix=None):
     if repeated:
         raise BadRequest(f"the parameter {repeated[0]} is given more than once; give each parameter once")
     fmt = formats.negotiate(_offered(query), request, suffix)
-    store = get_store()
+    store = get_store().graph
     if fmt is HTML:
         return _page(query, store)
     bindings = queries.bind(query, request.args, store, settings()["base"])

@@ -6,12 +6,12 @@ change or go without touching another (issue 11).
 """
 
 import pyoxigraph as ox
-from flask import Response, current_app, request, send_from_directory
+from flask import Response, current_app, request, send_file
 
 from publisher import formats
+from publisher import store as stores
 from publisher.errors import NotAcceptable
 from publisher.formats import GRAPHS, HTML, RESULTS
-from publisher.store.sandbox import Job
 from publisher.views import get_store, settings
 from publisher.vocab import PREFIXES
 
@@ -48,13 +48,14 @@ def offered(form: str | None) -> tuple:
 
 
 def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
-    """Run a client's query in the sandbox and return its serialized answer (SPARQL JSON or N-Triples for HTML)."""
+    """Run a client's query within the limits and return its serialized answer (SPARQL JSON or N-Triples for
+    HTML)."""
     s = settings()
-    job = Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {}, prefixes=PREFIXES,
-              default_graphs=operation.default_graphs if operation else None,
-              named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
+    job = stores.Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {},
+                     prefixes=PREFIXES, default_graphs=operation.default_graphs if operation else None,
+                     named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
     with current_app.extensions["samenleven.shares"].hold(request.remote_addr):
-        answer = get_store().run(job, s["query_timeout"])
+        answer = stores.checked(get_store().graph.run(job, s["query_timeout"]), job)
     if answer.error == "format":
         kinds = RESULTS if answer.form in ("select", "ask") else GRAPHS
         raise NotAcceptable(kinds, f"a {answer.form.upper()} query has no {fmt.label} form")
@@ -83,5 +84,5 @@ def table(answer) -> dict:
 
 
 def from_build(name: str, mimetype: str | None = None):
-    """Send a file of the build in use."""
-    return send_from_directory(get_store().folder, name, mimetype=mimetype, conditional=True)
+    """Send a file of the build in use, with its ETag, Content-Length and range requests; 404 if it has none."""
+    return send_file(get_store().file(name), mimetype=mimetype, conditional=True)

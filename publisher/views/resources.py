@@ -13,6 +13,7 @@ from publisher import formats, schemaorg
 from publisher.errors import BadRequest, NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter
+from publisher.store import description as descriptions
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
 from publisher.views.representation import OFFERED, alternates, negotiated
 
@@ -22,7 +23,7 @@ blueprint = Blueprint("resources", __name__)
 @blueprint.get("/id/<path:key>")
 def thing(key):
     key, suffix = split(key)
-    if not get_store().exists(thing_uri(key)):
+    if not get_store().graph.exists(thing_uri(key)):
         return missing(formats.negotiate(OFFERED, request, suffix), key)
     target = url_for("resources.document", key=key + (f".{suffix}" if suffix else ""))
     query = request.query_string.decode()
@@ -36,7 +37,8 @@ def document(key):
     key, suffix = split(key)
     fmt = formats.negotiate(OFFERED, request, suffix)
     page = page_number()
-    description = get_store().describe(thing_uri(key), page, settings()["page_size"])
+    store = get_store()
+    description = store.graph.describe(thing_uri(key), page, settings()["page_size"], store.layout.supers)
     if not description.found:
         return missing(fmt, key)
     if page > description.pages:
@@ -52,8 +54,8 @@ def document(key):
 
 def html(description, key: str) -> Response:
     store, lang = get_store(), page_language()
-    usage = store.usage(description.uri.value)  # a concept scheme lists its concepts with their use
-    description.labels += store.labels(concept for concept, _, _ in usage)
+    usage = descriptions.usage(store.graph, description.uri)  # a scheme lists its concepts with their use
+    description.labels += store.graph.labels(concept for concept, _, _ in usage)
     presenter = Presenter(store.layout, lang, local)
     page = presenter.page(description)
     url = local(settings()["base"] + "doc/" + key)
