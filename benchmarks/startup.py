@@ -4,7 +4,7 @@ Run after a build: ``.venv/bin/python benchmarks/startup.py [--runs 7]``. Each r
 times it until its first answer on 127.0.0.1:
 
 - ``import``: ``import publisher.app`` in a new interpreter, beside ``import flask, pyoxigraph`` (the floor any
-  Flask app on this engine pays), and whether the import pulled in the build pipeline (pySHACL, rdflib);
+  Flask app on this engine pays), and whether the import pulled in pySHACL, rdflib or the build pipeline;
 - ``first answer``: ``samenleven serve`` (the development server, one process) from spawn to a 200 on ``/``,
   beside a 20-line Flask app that opens the same store read-only and answers ``/`` with its triple count.
 
@@ -42,8 +42,9 @@ MINIMAL = textwrap.dedent("""
 
     app.run(host="127.0.0.1", port=int(sys.argv[2]), threaded=True)
 """)
+HEAVY = ("pyshacl", "rdflib", "publisher.build", "publisher.validate")  # what the server must not load
 PROBE = "import sys, time; t = time.perf_counter(); import {module}; " \
-        "print(time.perf_counter() - t, 'pyshacl' in sys.modules, 'rdflib' in sys.modules)"
+        "print(time.perf_counter() - t, *[m for m in %r if m in sys.modules])" % (HEAVY,)
 
 
 def free_port() -> int:
@@ -71,11 +72,12 @@ def first_answer(command: list[str], port: int) -> float:
         process.wait(10)
 
 
-def imported(module: str) -> tuple[float, bool, bool]:
+def imported(module: str) -> tuple[float, list[str]]:
+    """Seconds to import ``module`` in a new interpreter, and which of ``HEAVY`` that loaded."""
     done = subprocess.run([sys.executable, "-c", PROBE.format(module=module)], cwd=PROJECT, capture_output=True,
                           text=True, check=True)
-    seconds, shacl, rdflib = done.stdout.split()
-    return float(seconds), shacl == "True", rdflib == "True"
+    seconds, *heavy = done.stdout.split()
+    return float(seconds), heavy
 
 
 def main() -> None:
@@ -93,9 +95,9 @@ def main() -> None:
         app = Path(scratch) / "minimal.py"
         app.write_text(MINIMAL)
         for _ in range(options.runs):  # interleaved, so that a busy moment costs both sides alike
-            seconds, shacl, rdflib = imported("publisher.app")
+            seconds, heavy = imported("publisher.app")
             ours.append(seconds)
-            pulled |= {name for name, yes in (("pyshacl", shacl), ("rdflib", rdflib)) if yes}
+            pulled.update(heavy)
             floor.append(imported("flask, pyoxigraph")[0])
             port = free_port()
             served.append(first_answer([sys.executable, "-m", "publisher", "--build-dir", str(settings["build_dir"]),
@@ -109,7 +111,7 @@ def main() -> None:
     for what, mine, peer, theirs in rows:
         a, b = statistics.median(mine), statistics.median(theirs)
         print(f"| {what} | {a * 1000:.0f} ms | {peer} | {b * 1000:.0f} ms | {a / b:.2f}× |")
-    print(f"\nThe web app's imports pulled in: {', '.join(sorted(pulled)) or 'neither pySHACL nor rdflib'}.")
+    print(f"\nOf {', '.join(HEAVY)}, the web app's imports pulled in: {', '.join(sorted(pulled)) or 'none'}.")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,11 @@ from publisher import store as stores
 log = logging.getLogger(__name__)
 
 
-def create_app(config=None) -> Flask:
+def create_app(config=None, builds=None) -> Flask:
     """Create the app: settings from defaults, then ``SAMENLEVEN_*`` variables, then the mapping ``config``.
+
+    The builds served are those of ``build_dir`` in the embedded store, or ``builds``: any object whose
+    ``require()`` returns a ``store.Build`` (a graph of another store, in tests).
 
     :raises InputError: a canned query with bad front matter (the server does not start).
     """
@@ -23,7 +26,7 @@ def create_app(config=None) -> Flask:
     app.json.ensure_ascii = False
     isolated = _isolate(settings)
     app.extensions["samenleven.isolated"] = isolated
-    app.extensions["samenleven.store"] = stores.Holder(settings, isolate=isolated)
+    app.extensions["samenleven.store"] = builds or stores.Holder(settings, isolate=isolated)
     app.extensions["samenleven.shares"] = shares.Shares(settings["client_queries"])
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
     address.install(app, settings)  # before the views: an untrusted host is refused before anything else runs

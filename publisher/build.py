@@ -23,6 +23,7 @@ from publisher import dumps, feed, history, inference, loader, shrink, state, ta
 from publisher.artefacts import COUNTED, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
 from publisher.config import PROJECT_DIR
 from publisher.errors import NotConforming, PublisherError
+from publisher.store import embedded
 from publisher.vocab import DCT, PREFIXES, RDF
 
 LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
@@ -209,11 +210,7 @@ def _clean(root: Path) -> None:
 
 def _write(folder: Path, triples: list, ontology: list) -> None:
     folder.mkdir()
-    store = ox.Store(str(folder / STORE))
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    store.flush()
-    store.optimize()
-    del store  # releases the store's lock before the folder is renamed
+    embedded.write(folder / STORE, triples)
     ox.serialize(ontology, str(folder / ONTOLOGY), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     dumps.write(folder, triples)
 

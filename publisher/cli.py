@@ -31,15 +31,28 @@ def _fail(error: PublisherError):
     sys.exit(error.exit_code)
 
 
+_TYPES = {bool: click.BOOL, int: click.INT, float: click.FLOAT, str: click.STRING}
+
+
+def _settings_options(command):
+    """Give ``command`` one option per setting of ``config.SETTINGS`` (``max_rows`` is ``--max-rows``), so that a
+    new setting is an option with no edit here."""
+    for setting in reversed(config.SETTINGS):
+        kind = click.Path(file_okay=False, path_type=Path) if setting.name.endswith("_dir") else \
+            _TYPES[type(setting.default)]
+        command = click.option(f"--{setting.name.replace('_', '-')}", setting.name, type=kind, default=None,
+                               help=f"{setting.help} [{setting.env}; default: {setting.default!r}]")(command)
+    return command
+
+
 @click.group(help="Build, validate and serve the knowledge graph of 'Samenleven in diversiteit'.\n\n"
-             "Settings come from SAMENLEVEN_* environment variables; see the README.")
-@click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the curated graph.")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), help="Where builds are written.")
-@click.option("--base", help="Base of the instance URIs.")
+             "Each setting comes from its default, then its SAMENLEVEN_* environment variable, then its option "
+             "below, given before the command (samenleven --max-rows 500 serve); see the README.")
+@_settings_options
 @click.version_option(package_name="samenleven")
 @click.pass_context
-def main(ctx, graph_dir, build_dir, base):
-    ctx.obj = {"graph_dir": graph_dir, "build_dir": build_dir, "base": base}
+def main(ctx, **given):
+    ctx.obj = {name: value for name, value in given.items() if value is not None}
 
 
 @main.command()
@@ -169,12 +182,12 @@ def import_(ctx, files, title, day, force, dry_run):
 @click.pass_context
 def query(ctx, name, path, params, output):
     """Run a canned query NAME (see /queries), or any query with --file, on the build in use."""
-    from publisher import queries, sandbox
+    from publisher import queries
     from publisher import store as stores
     settings = _settings(ctx)
     try:
-        store = stores.open_current(settings)
-        if store is None:
+        built = stores.open_current(settings)
+        if built is None:
             raise PublisherError("there is no build yet: run `samenleven build`")
         if bool(path) == bool(name):
             raise PublisherError("give either a canned query's NAME or --file, not both or neither")
@@ -187,12 +200,12 @@ def query(ctx, name, path, params, output):
             if name not in canned:
                 raise PublisherError(f"no canned query {name!r}; known: {', '.join(canned)}")
             given = _params(params, canned[name])
-            text, bindings = canned[name].text, queries.bind(canned[name], given, store, settings["base"])
+            text, bindings = canned[name].text, queries.bind(canned[name], given, built.graph, settings["base"])
         form = sparql.outline(text).form
         fmt = _cli_format(output, form)
-        job = sandbox.Job(text, *formats.media_types(fmt), max_rows=sys.maxsize, bindings=bindings,
-                          prefixes=PREFIXES)
-        answer = sandbox.answer(store.oxigraph, job)  # the local user's own query: no time limit
+        job = stores.Job(text, *formats.media_types(fmt), max_rows=sys.maxsize, bindings=bindings,
+                         prefixes=PREFIXES)
+        answer = built.graph.run(job)  # the local user's own query: no time limit
         if answer.error:
             raise PublisherError(answer.message or f"a {form} query has no {fmt.label} form")
     except PublisherError as error:

@@ -28,19 +28,19 @@ SETTING_ON = {"type": "text", "default": "", "label": "On (YYYY-MM-DD, default t
 FLEMISH_OR_BRUSSELS = ("gewest/02000", "gewest/04000")  # the regions the Flemish registry covers
 
 
-def extend(reconciler: Reconciler, store, ids: list, wanted: list) -> dict:
+def extend(reconciler: Reconciler, graph, ids: list, wanted: list) -> dict:
     """Return ``{id: {property: [values]}}`` for the ids and properties (each ``{"id", "settings"}``) asked."""
     unknown = [p.get("id") for p in wanted if p.get("id") not in EXTEND]
     if unknown:
         raise BadRequest(f"unknown property {unknown[0]!r} to extend with; the properties are {', '.join(EXTEND)}")
     rows = {}
     for key in ids:
-        values = _values(reconciler, store, key, {p["id"]: p.get("settings") or {} for p in wanted})
+        values = _values(reconciler, graph, key, {p["id"]: p.get("settings") or {} for p in wanted})
         rows[key] = {p["id"]: values.get(p["id"], []) for p in wanted}
     return rows
 
 
-def _values(reconciler: Reconciler, store, key: str, wanted: dict) -> dict:
+def _values(reconciler: Reconciler, graph, key: str, wanted: dict) -> dict:
     if reconciler.name_of(key) is None:
         return {}
     values = {"uri": [{"str": reconciler.uri_of(key)}]}
@@ -62,7 +62,7 @@ def _values(reconciler: Reconciler, store, key: str, wanted: dict) -> dict:
         values["successor"] = [{"id": reconciler.id_of(c.municipality), "name": c.municipality_name}
                                for c in found]
     if {"initiatives", "practices"} & set(wanted):
-        row = next(iter(store.query(COUNTS, municipality=ox.NamedNode(reconciler.uri_of(key)))))
+        row = next(iter(graph.select(COUNTS, municipality=ox.NamedNode(reconciler.uri_of(key)))))
         values["initiatives"] = [{"int": int(row["initiatives"].value)}]
         values["practices"] = [{"int": int(row["practices"].value)}]
     return values

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from publisher import language
-from publisher.description import LABELS, Description
+from publisher.store.description import LABELS, Description
 from publisher.layout import Layout, index, prefixed
 from publisher.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, SL
 

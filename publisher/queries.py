@@ -25,6 +25,7 @@ import yaml
 
 from publisher import sparql
 from publisher.errors import BadRequest, InputError
+from publisher.store.embedded import check_syntax
 from publisher.vocab import XSD
 
 KEYS = {"title", "description", "tags", "parameters"}
@@ -120,7 +121,7 @@ def read(path: Path) -> Canned:
                          mark.line + 1 if mark else 1) from None
     _check_meta(meta, path, header)
     try:
-        ox.Store().query(text)  # parses; an empty store answers at once
+        check_syntax(text)
     except SyntaxError as error:
         at = re.search(r"at (\d+):(\d+)", str(error))
         raise InputError(f"the query does not parse: {error}", path, *(map(int, at.groups()) if at else ())) from None
@@ -193,16 +194,16 @@ def _line_of(header: list[str], key: str) -> int:
 SCHEME_NOTATIONS = (Path(__file__).parent / "scheme_notations.rq").read_text()
 
 
-def allowed(parameter: Parameter, store, base: str) -> dict | None:
+def allowed(parameter: Parameter, graph, base: str) -> dict | None:
     """Return a parameter's allowed values (value -> label): its own list, or the notations of its scheme."""
     if parameter.type != "concept":
         return parameter.values
     from publisher.uris import Minter
     scheme = ox.NamedNode(Minter(base).scheme(parameter.scheme))
-    return {row["notation"].value: row["label"].value for row in store.query(SCHEME_NOTATIONS, scheme=scheme)}
+    return {row["notation"].value: row["label"].value for row in graph.select(SCHEME_NOTATIONS, scheme=scheme)}
 
 
-def bind(canned: Canned, given, store, base: str, choices: dict | None = None) -> dict:
+def bind(canned: Canned, given, graph, base: str, choices: dict | None = None) -> dict:
     """Check the given values (a mapping of text) and return the bindings; unknown names are not parameters.
 
     ``choices`` are the allowed values by parameter name, when the caller has read them already.
@@ -217,7 +218,7 @@ def bind(canned: Canned, given, store, base: str, choices: dict | None = None) -
                 pattern = f" matching {parameter.pattern}" if parameter.pattern else ""
                 raise BadRequest(f"parameter {parameter.name} is required: a {parameter.accepts}{pattern}")
             continue
-        values = choices[parameter.name] if choices is not None else allowed(parameter, store, base)
+        values = choices[parameter.name] if choices is not None else allowed(parameter, graph, base)
         bindings[parameter.name] = parameter.term(str(raw), values)
     return bindings
 

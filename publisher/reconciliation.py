@@ -58,17 +58,17 @@ class Result:
 class Reconciler:
     """The names of one build and the linker, to reconcile queries against."""
 
-    def __init__(self, store, linker, base: str):
+    def __init__(self, graph, linker, base: str):
         self.linker, self.base = linker, base if base.endswith("/") else base + "/"
         self.things, self.names = {}, {}  # id -> (name, type); (type, folded name) -> ids
-        for row in store.query(ENTITIES):
+        for row in graph.select(ENTITIES):
             kind, key = CLASSES[row["class"].value], self.id_of(row["entity"].value)
             self.things.setdefault(key, ((row["name"] or row["label"]).value, kind))
             for text in (row["label"].value, row["code"].value if row["code"] else ""):
                 for name in {fold(text), _bare(text)} - {""}:
                     self.names.setdefault((kind, name), set()).add(key)
         self.areas = {}  # municipality id -> {"province": (id, name), "region": (id, name)}
-        for row in store.query(PLACES):
+        for row in graph.select(PLACES):
             facts = self.areas.setdefault(self.id_of(row["municipality"].value), {})
             for part in ("province", "region"):
                 if row[part] is not None:

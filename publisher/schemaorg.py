@@ -13,7 +13,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from publisher.description import LABELS
+from publisher.store.description import LABELS
 from publisher.language import pick
 from publisher.presentation import linkable
 from publisher.uris import ORGANISATION, Minter

@@ -11,7 +11,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX prov: <http://www.w3.
 
 
 def ask(store, body):
-    return bool(store.query(PREFIXES + " ASK { " + body + " }"))
+    return store.graph.ask(PREFIXES + " ASK { " + body + " }")
 
 
 def titled(store, cls, title):
@@ -60,7 +60,7 @@ def test_initiatives_are_linked_to_the_right_place(store, title, place):
     ("Practice", 2), ("Initiative", 21), ("Organisation", 33), ("Programme", 7), ("SourceDocument", 3),
 ])
 def test_the_graph_holds_as_many_of_each_kind_as_the_fixture_files(store, cls, count):
-    counted = next(iter(store.query(PREFIXES + f" SELECT (COUNT(?x) AS ?n) {{ ?x a sl:{cls} }}")))
+    counted = next(iter(store.graph.select(PREFIXES + f" SELECT (COUNT(?x) AS ?n) {{ ?x a sl:{cls} }}")))
     assert int(counted["n"].value) == count
 
 

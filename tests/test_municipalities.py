@@ -8,11 +8,11 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX owl: <http://www.w3.o
 
 
 def ask(store, body):
-    return bool(store.query(PREFIXES + " ASK { " + body + " }"))
+    return store.graph.ask(PREFIXES + " ASK { " + body + " }")
 
 
 def count(store, where):
-    rows = list(store.query(PREFIXES + " SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { " + where + " }"))
+    rows = list(store.graph.select(PREFIXES + " SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { " + where + " }"))
     return int(rows[0]["n"].value)
 
 

@@ -22,7 +22,7 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from conftest import GRAPH, PROJECT
-from publisher import build, config, municipalities, queries, sandbox
+from publisher import build, config, municipalities, queries
 from publisher import store as stores
 
 QUERIES = queries.load(config.load()["queries_dir"])  # queries/, or where SAMENLEVEN_QUERIES_DIR says, as the server
@@ -473,10 +473,10 @@ def test_an_injection_that_got_past_validation_would_match_nothing(store, name, 
     """A value is bound as one RDF term, never pasted into the query text: past validation it would only be
     compared with the data, and match nothing."""
     canned = QUERIES[name]
-    bindings = queries.bind(canned, EXAMPLES.get(name, {}), store, "https://w3id.org/samenleven/")
+    bindings = queries.bind(canned, EXAMPLES.get(name, {}), store.graph, "https://w3id.org/samenleven/")
     bindings[parameter] = ox.Literal(value)  # past the parameter's pattern and allowed values
-    job = sandbox.Job(canned.text, "application/sparql-results+json", None, max_rows=100_000, bindings=bindings)
-    answer = sandbox.answer(store.oxigraph, job)
+    job = stores.Job(canned.text, "application/sparql-results+json", None, max_rows=100_000, bindings=bindings)
+    answer = store.graph.run(job)
     assert answer.error is None, answer.message
     result = results(answer.body, "json")
     assert (result.askAnswer is False) if canned.form == "ASK" else (len(result) == 0)
@@ -496,9 +496,9 @@ def changes(settings: dict, **given) -> list[dict[str, str]]:
     store = stores.open_current(settings)
     try:
         canned = QUERIES["wijzigingen-sinds"]
-        job = sandbox.Job(canned.text, "application/sparql-results+json", None, max_rows=100_000,
-                          bindings=queries.bind(canned, given, store, settings["base"]))
-        answer = sandbox.answer(store.oxigraph, job)
+        job = stores.Job(canned.text, "application/sparql-results+json", None, max_rows=100_000,
+                          bindings=queries.bind(canned, given, store.graph, settings["base"]))
+        answer = store.graph.run(job)
     finally:
         store.close()
     assert answer.error is None, answer.message

@@ -59,13 +59,13 @@ def entities(store) -> list[str]:
     prefix = "PREFIX sl: <https://w3id.org/samenleven/ns#> "
     found = []
     for kind in KINDS:
-        found += [str(row["x"].value) for row in store.query(prefix + f"SELECT ?x {{ ?x a sl:{kind} }}")]
+        found += [str(row["x"].value) for row in store.graph.select(prefix + f"SELECT ?x {{ ?x a sl:{kind} }}")]
     for kind in PLACES:
-        found += [str(row["x"].value) for row in store.query(
+        found += [str(row["x"].value) for row in store.graph.select(
             prefix + f"SELECT ?x {{ ?x a sl:{kind} }} ORDER BY STR(?x) LIMIT {PLACE_SAMPLE}")]
-    found += [str(row["x"].value) for row in store.query(
+    found += [str(row["x"].value) for row in store.graph.select(
         prefix + f"SELECT ?x {{ ?x a sl:Municipality ; sl:validUntil ?d }} ORDER BY STR(?x) LIMIT {PLACE_SAMPLE}")]
-    found += [str(row["p"].value) for row in store.query(
+    found += [str(row["p"].value) for row in store.graph.select(
         prefix + "SELECT DISTINCT ?p { ?i a sl:Initiative ; <http://purl.org/dc/terms/spatial> ?p }")]
     return sorted({uri for uri in found if uri.startswith(ID)})
 

@@ -16,7 +16,7 @@ HOSTILE = "Samen </script><script>alert(1)</script> & <!-- \u2028 -->"
 def describe(store, key: str) -> tuple[str, list]:
     """Return the IRI of ``id/{key}`` and the triples its page has: own, labels of linked IRIs, inverse links."""
     uri = store.manifest["base"] + "id/" + key
-    description = store.describe(uri)
+    description = store.graph.describe(uri)
     return uri, description.triples + description.labels + description.links()
 
 

@@ -125,8 +125,9 @@ def term_html(term) -> Markup:
     return Markup("<code>{}</code>").format(str(term))
 
 
-def get_store() -> stores.Store:
-    """Return the store of the build in use; 503 before the first build. The response is then cacheable."""
+def get_store() -> stores.Build:
+    """Return the build in use (its graph and artefacts); 503 before the first build. The response is then
+    cacheable."""
     g.build = current_app.extensions["samenleven.store"].require()
     return g.build
 

@@ -12,7 +12,7 @@ from publisher.formats import GRAPHS, HTML
 from publisher.layout import index
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
 from publisher.vocab import DCT, RDF
-from publisher.views.resources import OFFERED, alternates, negotiated
+from publisher.views.representation import OFFERED, alternates, negotiated
 
 blueprint = Blueprint("catalog", __name__)
 FACTS = (Path(__file__).parents[1] / "catalog_facts.rq").read_text()
@@ -43,7 +43,7 @@ def void():
     """The VoID description, in the RDF format asked for (Turtle by default)."""
     fmt = formats.negotiate(GRAPHS, request)
     store = get_store()
-    row = next(iter(store.query(VOID_FACTS)))
+    row = next(iter(store.graph.select(VOID_FACTS)))
     triples = voids.graph(settings(), store.manifest, request.url_root,
                           row["example"].value if row["example"] else None, int(row["links"].value))
     response = Response(serialize(triples, fmt), content_type=fmt.content_type)
@@ -78,7 +78,7 @@ def summary(triples) -> dict:
 
 
 def facts() -> dict:
-    row = next(iter(get_store().query(FACTS)))
+    row = next(iter(get_store().graph.select(FACTS)))
     return {name: row[name] for name in ("issued", "start", "publisher", "publisher_name") if row[name]}
 
 

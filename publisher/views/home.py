@@ -5,13 +5,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 
 from publisher import dumps, schemaorg
 from publisher.errors import NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
 from publisher.views import get_store, href, in_language, local, page_language, settings
+from publisher.views.representation import from_build
 
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
@@ -22,7 +23,7 @@ DOCUMENTS = (_HERE / "documents.rq").read_text()
 @blueprint.get("/")
 def home():
     store, lang = get_store(), page_language()
-    newest = [row["practice"] for row in itertools.islice(store.query(NEWEST), 10)]
+    newest = [row["practice"] for row in itertools.islice(store.graph.select(NEWEST), 10)]
     presenter = Presenter(store.layout, lang, local)
     counted = sorted(((Value(store.layout.type_name(ox.NamedNode(iri), lang), href(iri)), n)
                       for iri, n in store.manifest["statistics"]["classes"].items()
@@ -32,7 +33,7 @@ def home():
     data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
                              settings()["license"], lang)
     body = render_template("home.html", manifest=store.manifest, newest=presenter.listing(
-        newest, store.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
+        newest, store.graph.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
     return in_language(Response(body, content_type=HTML.content_type))
 
 
@@ -61,7 +62,7 @@ def sitemap():
              ("home.home", "ontology.ontology", "sparql.endpoint", "queries.listing")]
     pages += [(url_for("queries.run", name=name, _external=True), None)
               for name in current_app.extensions["samenleven.queries"]]
-    for row in store.query(DOCUMENTS, prefix=ox.Literal(base + "id/")):
+    for row in store.graph.select(DOCUMENTS, prefix=ox.Literal(base + "id/")):
         modified = row["modified"].value[:10] if row["modified"] else None
         pages.append((local(base + "doc/" + row["resource"].value[len(base) + 3:]), modified))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -69,8 +70,3 @@ def sitemap():
     lines += [f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{when}</lastmod>" if when else "") + "</url>"
               for loc, when in pages]
     return Response("\n".join(lines + ["</urlset>", ""]), content_type="application/xml; charset=utf-8")
-
-
-def from_build(name: str, mimetype: str | None = None):
-    """Send a file of the build in use."""
-    return send_from_directory(get_store().folder, name, mimetype=mimetype, conditional=True)

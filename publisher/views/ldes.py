@@ -53,7 +53,7 @@ def shape():
 def _stream() -> feed.Stream:
     store = get_store()
     try:
-        return feed.load(store.folder)
+        return store.feed()
     except StateError as error:  # the path and the way to recover are for the log, not for every client
         log.error("%s", error)
         raise Unavailable(f"the change feed of build {store.manifest['id']} cannot be read") from None

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template, request
 from publisher import formats, uris, vocabulary
 from publisher.formats import HTML
 from publisher.views import get_store, in_language, local, page_language, serialize
-from publisher.views.resources import OFFERED, alternates, negotiated
+from publisher.views.representation import OFFERED, alternates, negotiated
 
 blueprint = Blueprint("ontology", __name__)
 

@@ -6,7 +6,7 @@ from publisher import formats, queries
 from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
 from publisher.views import get_store, settings
-from publisher.views.sparql import execute, offered, respond, table
+from publisher.views.representation import execute, offered, respond, table
 
 blueprint = Blueprint("queries", __name__)
 LISTING = (Format("json", "application/json", None, (), "JSON"), HTML)
@@ -32,7 +32,7 @@ def run(name, suffix=None):
     if repeated:
         raise BadRequest(f"the parameter {repeated[0]} is given more than once; give each parameter once")
     fmt = formats.negotiate(_offered(query), request, suffix)
-    store = get_store()
+    store = get_store().graph
     if fmt is HTML:
         return _page(query, store)
     bindings = queries.bind(query, request.args, store, settings()["base"])

@@ -40,7 +40,7 @@ def service():
         return _answer(shapes.results_v02(_reconciler(), batch))
     if extend is not None:
         ids, wanted = shapes.read_extend(_parse("extend", extend), _limits())
-        rows = extension.extend(_reconciler(), get_store(), ids, wanted)
+        rows = extension.extend(_reconciler(), get_store().graph, ids, wanted)
         return _answer({"meta": _meta(wanted), "rows": rows})
     version = request.args.get("version", "0.2")
     if version not in shapes.VERSIONS:
@@ -58,7 +58,7 @@ def match_v1():
 @blueprint.post("/reconcile/extend")
 def extend_v1():
     ids, wanted = shapes.read_extend(_json_body(), _limits())
-    rows = extension.extend(_reconciler(), get_store(), ids, wanted)
+    rows = extension.extend(_reconciler(), get_store().graph, ids, wanted)
     return _answer({"meta": _meta(wanted), "rows": [
         {"id": key, "properties": [{"id": p, "values": v} for p, v in values.items()]}
         for key, values in rows.items()]})
@@ -96,7 +96,7 @@ def _reconciler() -> Reconciler:
     held = current_app.extensions.get("samenleven.reconciler")
     if held is None or held[0] != store.manifest["id"]:
         places = linker.for_graph(settings()["graph_dir"])
-        held = (store.manifest["id"], Reconciler(store, places, settings()["base"]))
+        held = (store.manifest["id"], Reconciler(store.graph, places, settings()["base"]))
         current_app.extensions["samenleven.reconciler"] = held
     return held[1]
 

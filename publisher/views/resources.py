@@ -11,18 +11,19 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from publisher import formats, schemaorg
 from publisher.errors import BadRequest, NotFound
-from publisher.formats import GRAPHS, HTML
+from publisher.formats import HTML
 from publisher.presentation import Presenter
+from publisher.store import description as descriptions
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
+from publisher.views.representation import OFFERED, alternates, negotiated
 
 blueprint = Blueprint("resources", __name__)
-OFFERED = GRAPHS + (HTML,)
 
 
 @blueprint.get("/id/<path:key>")
 def thing(key):
     key, suffix = split(key)
-    if not get_store().exists(thing_uri(key)):
+    if not get_store().graph.exists(thing_uri(key)):
         return missing(formats.negotiate(OFFERED, request, suffix), key)
     target = url_for("resources.document", key=key + (f".{suffix}" if suffix else ""))
     query = request.query_string.decode()
@@ -36,7 +37,8 @@ def document(key):
     key, suffix = split(key)
     fmt = formats.negotiate(OFFERED, request, suffix)
     page = page_number()
-    description = get_store().describe(thing_uri(key), page, settings()["page_size"])
+    store = get_store()
+    description = store.graph.describe(thing_uri(key), page, settings()["page_size"], store.layout.supers)
     if not description.found:
         return missing(fmt, key)
     if page > description.pages:
@@ -52,8 +54,8 @@ def document(key):
 
 def html(description, key: str) -> Response:
     store, lang = get_store(), page_language()
-    usage = store.usage(description.uri.value)  # a concept scheme lists its concepts with their use
-    description.labels += store.labels(concept for concept, _, _ in usage)
+    usage = descriptions.usage(store.graph, description.uri)  # a scheme lists its concepts with their use
+    description.labels += store.graph.labels(concept for concept, _, _ in usage)
     presenter = Presenter(store.layout, lang, local)
     page = presenter.page(description)
     url = local(settings()["base"] + "doc/" + key)
@@ -64,29 +66,6 @@ def html(description, key: str) -> Response:
                            usage=[(presenter.value(c), p, i) for c, p, i in usage])
     return in_language(Response(body, content_type=HTML.content_type))
 
-
-def negotiated(response: Response, fmt, url: str, suffix: str | None, description=None) -> Response:
-    """Add the headers of a negotiated representation: Vary, Content-Location, and Link to the others."""
-    page = description.page if description else 1
-    query = f"?page={page}" if page > 1 else ""
-    response.vary.add("Accept")
-    if suffix is None and fmt is not HTML:
-        response.vary.update(("Accept-Language", "Cookie"))  # the same URL gives a page to browsers
-    response.headers["Content-Location"] = f"{url}.{fmt.name}{query}"
-    links = [f'<{href}>; rel="alternate"; type="{media}"' for href, media, _ in alternates(url, fmt, page)]
-    if description and description.pages > 1:
-        if page < description.pages:
-            links.append(f'<{url}?page={page + 1}>; rel="next"')
-        if page > 1:
-            links.append(f'<{url}{"?page=%d" % (page - 1) if page > 2 else ""}>; rel="prev"')
-    response.headers["Link"] = ", ".join(links)
-    return response
-
-
-def alternates(url: str, chosen, page: int = 1) -> list[tuple[str, str, str]]:
-    """The other representations of a document: (URL, media type, label)."""
-    query = f"?page={page}" if page > 1 else ""
-    return [(f"{url}.{fmt.name}{query}", fmt.media_type, fmt.label) for fmt in OFFERED if fmt is not chosen]
 
 
 def missing(fmt, key: str):

@@ -20,10 +20,10 @@ def search():
     text = request.args.get("q", "").strip()[:200]
     store, results = get_store(), []
     if text:
-        rows = store.query(SEARCH, text=ox.Literal(text), base=ox.Literal(settings()["base"] + "id/"))
+        rows = store.graph.select(SEARCH, text=ox.Literal(text), base=ox.Literal(settings()["base"] + "id/"))
         found = [row["resource"] for row in itertools.islice(rows, SHOWN + 1)]
         presenter = Presenter(store.layout, page_language(), local)
-        results = presenter.listing(found[:SHOWN], store.labels(found[:SHOWN], types=True))
+        results = presenter.listing(found[:SHOWN], store.graph.labels(found[:SHOWN], types=True))
         more = len(found) > SHOWN
     else:
         more = False

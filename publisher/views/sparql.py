@@ -4,11 +4,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from publisher import formats, protocol, service, sparql
-from publisher.errors import Forbidden, HTTPProblem, NotAcceptable
-from publisher.formats import GRAPHS, HTML, RESULTS
-from publisher.sandbox import Job
+from publisher.errors import Forbidden, HTTPProblem
+from publisher.formats import GRAPHS, HTML
 from publisher.views import get_store, settings
-from publisher.vocab import PREFIXES
+from publisher.views.representation import execute, offered, respond, table
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -52,10 +51,6 @@ def describe():
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
-def offered(form: str | None) -> tuple:
-    """The representations of an answer to a query of this form: its data formats, then the page."""
-    return formats.for_form(form) + (HTML,)
-
 
 def allowed_hosts() -> set[str]:
     return {host.strip().lower() for host in settings()["service_allow"].split(",") if host.strip()}
@@ -79,27 +74,6 @@ def refuse_services(outline: sparql.Outline, text: str) -> None:
                         limit="service_allow")
 
 
-def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
-    """Run a client's query in the sandbox and return its serialized answer (SPARQL JSON or N-Triples for HTML)."""
-    s = settings()
-    job = Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {}, prefixes=PREFIXES,
-              default_graphs=operation.default_graphs if operation else None,
-              named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
-    with current_app.extensions["samenleven.shares"].hold(request.remote_addr):
-        answer = get_store().run(job, s["query_timeout"])
-    if answer.error == "format":
-        kinds = RESULTS if answer.form in ("select", "ask") else GRAPHS
-        raise NotAcceptable(kinds, f"a {answer.form.upper()} query has no {fmt.label} form")
-    return answer
-
-
-def respond(answer, fmt: formats.Format) -> Response:
-    """The HTTP response for an answer: its media type, ``Vary``, and the truncation header when it was cut."""
-    response = Response(answer.body, content_type=fmt.content_type, headers={"Vary": "Accept"})
-    if answer.truncated:
-        response.headers["Results-Truncated"] = f"max_rows={settings()['max_rows']}"
-    return response
-
 
 def page(query: str, run):
     """The query page: the form, and the results (or the error) of ``run`` when there is one."""
@@ -113,16 +87,4 @@ def page(query: str, run):
     return render_template("sparql.html", query=query, answer=answer, problem=problem, canned=canned,
                            downloads=offered(sparql.outline(query).form)[:-1]), status, {"Vary": "Accept"}
 
-
-def table(answer) -> dict:
-    """Turn an answer serialized for HTML into columns and rows of terms."""
-    if answer.form == "graph":
-        rows = [(t.subject, t.predicate, t.object) for t in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)]
-        return {"columns": ["subject", "predicate", "object"], "rows": rows, "truncated": answer.truncated}
-    result = ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
-    if isinstance(result, ox.QueryBoolean):
-        return {"boolean": bool(result), "columns": [], "rows": []}
-    columns = [v.value for v in result.variables]
-    return {"columns": columns, "rows": [tuple(row[c] for c in columns) for row in result],
-            "truncated": answer.truncated}
 

@@ -7,7 +7,7 @@ from publisher.layout import prefixed
 from publisher.errors import NotFound
 from publisher.formats import HTML
 from publisher.views import get_store, in_language
-from publisher.views.home import from_build
+from publisher.views.representation import from_build
 
 blueprint = Blueprint("tables", __name__)
 # Each file by its name in ``tables/``, with its media type (CSVW, tabular-data-model appendix C).

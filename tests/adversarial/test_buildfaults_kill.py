@@ -42,10 +42,10 @@ def complete(var) -> str | None:
     """Why the build in use is not a complete build that opens; None when it is."""
     try:
         folder = (var / "current").resolve(strict=True)
-        store = stores.Store(folder, {"query_workers": 1})
+        store = stores.builds.open_build(folder, {"query_workers": 1})
         try:
-            if len(store.oxigraph) != store.manifest["counts"]["triples"]:
-                return f"{folder.name}: the store holds {len(store.oxigraph)} triples, the manifest counts more"
+            if len(store.graph) != store.manifest["counts"]["triples"]:
+                return f"{folder.name}: the store holds {len(store.graph)} triples, the manifest counts more"
         finally:
             store.close()
         history.read(folder), feed.read(folder)

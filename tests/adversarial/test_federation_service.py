@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 
 from _federation import Listener, send, service_queries
 from conftest import start_server, stop_server
-from publisher import build, sandbox
+from publisher import build
+from publisher.store import sandbox
 
 EXAMPLES = 120  # per battery; derandomized, so every run tries the same queries
 BATTERY = settings(derandomize=True, max_examples=EXAMPLES, deadline=None, database=None,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from publisher import isolation
-from publisher.answers import Answer, Job, answer
+from publisher.store.answers import Answer, Job, answer
 from publisher.errors import Unavailable
 
 __all__ = ["Answer", "Job", "Limits", "Sandbox", "answer"]

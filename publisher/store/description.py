@@ -115,9 +115,10 @@ def describe(store: ox.Store, uri: str, page: int = 1, size: int = 100, supers=N
     return Description(node, own, labels(store, linked), inverse, page, size)
 
 
-def usage(store: ox.Store, scheme: str) -> list:
-    """Return each concept of a scheme with how many practices and initiatives use it; none for other resources."""
-    rows = store.query(USAGE, substitutions={ox.Variable("scheme"): ox.NamedNode(scheme)})
+def usage(graph, scheme: ox.NamedNode) -> list:
+    """Return each concept of a scheme in ``graph`` (a ``Graph``) with how many practices and initiatives use it;
+    none for other resources."""
+    rows = graph.select(USAGE, scheme=scheme)
     return [(row["concept"], int(row["practices"].value), int(row["initiatives"].value)) for row in rows]
 
 

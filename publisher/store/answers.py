@@ -1,6 +1,6 @@
 """Run a query on a store and serialize its answer, within a cap on rows and on bytes.
 
-This runs where the query runs: in a sandbox worker for clients (``publisher.sandbox``), in the command's own
+This runs where the query runs: in a sandbox worker for clients (``publisher.store.sandbox``), in the command's own
 process for ``samenleven query``. Results are serialized to SPARQL JSON first and converted with pyoxigraph's
 own writers, so that every format carries the same rows.
 """

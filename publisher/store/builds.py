@@ -1,0 +1,190 @@
+"""The builds a server reads: one build's graph and artefacts, and the holder of the build in use.
+
+``Holder`` follows the ``current`` link, so a new build is served as soon as it is published, without a restart.
+A build that does not open (a store garbled or cut short on disk, its manifest gone) is logged in one line and
+passed over for the newest kept build that opens.
+"""
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from werkzeug.security import safe_join
+
+from publisher import artefacts, feed, layout, state
+from publisher.errors import NotFound, PublisherError, Unavailable
+from publisher.store import embedded, sandbox
+
+if TYPE_CHECKING:
+    from publisher.store import Graph
+
+log = logging.getLogger(__name__)
+RECOVERY = "run `samenleven build` to publish a new build, or remove this build's folder"
+
+
+class Unopenable(PublisherError):
+    """A build, or every kept build, that cannot be opened: the message says which and why."""
+
+
+class Build:
+    """One build: its graph and its artefacts, the manifest, the ontology, the shapes, the layout they make, its
+    files and its change feed.
+
+    :raises Unopenable: the build's manifest, ontology or shapes cannot be read, or its graph lacks what the
+        manifest counts.
+    """
+
+    def __init__(self, folder: Path, graph: "Graph"):
+        self.folder, self.graph = folder, graph
+        try:
+            self.manifest = state.read_json(folder / artefacts.MANIFEST, RECOVERY)
+            _check(graph, self.manifest)
+            self.ontology = _turtle(folder / artefacts.ONTOLOGY)
+            self.shapes = _turtle(folder / artefacts.SHAPES)
+            self.layout = layout.Layout(self.shapes, self.ontology)
+        except (PublisherError, OSError, RuntimeError, SyntaxError, ValueError, KeyError, TypeError) as error:
+            raise Unopenable(f"build {folder.name} cannot be opened: {' '.join(str(error).split())}") from None
+
+    def file(self, name: str) -> Path:
+        """Return the path of a file the build wrote, by its name in the build (``graph.ttl``, ``tables/...``).
+
+        :raises NotFound: the build has no such file (an older build may lack a newer artefact).
+        """
+        path = safe_join(str(self.folder), name)
+        if path is None or not Path(path).is_file():
+            raise NotFound(f"build {self.manifest['id']} has no file {name}")
+        return Path(path)
+
+    def feed(self) -> feed.Stream:
+        """Return the build's change feed.
+
+        :raises StateError: the feed's file cannot be read.
+        """
+        return feed.load(self.folder)
+
+    def close(self) -> None:
+        self.graph.close()
+
+
+def open_build(folder: Path, settings: dict | None = None, isolate: bool = False) -> Build:
+    """Open the build in ``folder`` with its embedded store; its query processes leave the network when
+    ``isolate``.
+
+    :raises Unopenable: the store or an artefact cannot be read.
+    """
+    s = settings or {}
+    limits = sandbox.Limits(workers=s.get("query_workers", 2), queue_wait=s.get("query_queue_wait", 1.0),
+                            memory=s.get("query_memory", 1024), isolate=isolate)
+    try:
+        graph = embedded.Embedded(folder / artefacts.STORE, limits)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise Unopenable(f"build {folder.name} cannot be opened: {' '.join(str(error).split())}") from None
+    try:
+        return Build(folder, graph)
+    except Unopenable:
+        graph.close()
+        raise
+
+
+class Holder:
+    """The build in use, reopened when ``current`` points to another build.
+
+    :raises Unopenable: builds are kept but none of them opens.
+    """
+
+    def __init__(self, settings: dict, isolate: bool = False):
+        self.link = Path(settings["build_dir"]) / "current"
+        self.settings, self.isolate = settings, isolate
+        self._lock = threading.Lock()
+        self._target, self._store = "", None  # "": nothing tried yet
+        if self.get() is None and _kept(self.link.parent):
+            raise Unopenable(f"no build in {self.link.parent / 'builds'} opens (each is logged above): "
+                             "run `samenleven build` to make a new one")
+
+    def get(self) -> Build | None:
+        """Return the build in use (or the newest kept build that opens), None before the first."""
+        try:
+            target = os.readlink(self.link)
+        except OSError:
+            target = None  # no build yet, or the link removed by hand: the newest kept build that opens, if any
+        with self._lock:
+            if target != self._target:
+                self._target = target  # a build that does not open is not tried again until current changes
+                new = self._open(self.link.parent / target if target else None)
+                if new is not None and new is not self._store:
+                    old, self._store = self._store, new
+                    if old:
+                        old.close()
+            return self._store
+
+    def _open(self, folder: Path | None) -> Build | None:
+        """Open ``folder``; if it does not open (or is None), log why and fall back to the newest kept build that
+        does."""
+        broken = f"there is no link {self.link}"
+        if folder is not None:
+            try:
+                return open_build(folder, self.settings, self.isolate)
+            except Unopenable as error:
+                broken, folder = error, folder.resolve()
+        kept = _kept(self.link.parent)
+        if not kept:
+            return None  # before the first build: nothing to say
+        serving = self._store.folder.resolve() if self._store is not None else None
+        for other in kept:
+            if other == folder:
+                continue
+            try:
+                found = self._store if other == serving else open_build(other, self.settings, self.isolate)
+            except Unopenable as error:
+                log.error("%s", error)
+                continue
+            log.error("%s; serving the newest kept build that opens, %s, instead", broken, other.name)
+            return found
+        log.error("%s; no other kept build opens", broken)
+        return None
+
+    def close(self) -> None:
+        """Close the build served (its query processes); the holder is not used after."""
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+
+    def require(self) -> Build:
+        """Return the build in use, or raise a 503 that says how to make the first build."""
+        store = self.get()
+        if store is None:
+            raise Unavailable("there is no build to serve yet: run `samenleven build`")
+        return store
+
+
+def _kept(root: Path) -> list[Path]:
+    """The complete builds kept in ``root/builds``, newest first (their names begin with their time)."""
+    builds = root / "builds"
+    if not builds.is_dir():
+        return []
+    return sorted((p.resolve() for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial")),
+                  key=lambda p: p.name, reverse=True)
+
+
+def _check(graph: "Graph", manifest: dict) -> None:
+    """Check that ``graph`` holds what the manifest counts: a store whose index files are garbled can open empty.
+
+    :raises ValueError: a counted class of which the graph holds no instance.
+    """
+    for name, cls in artefacts.COUNTED.items():
+        if manifest["counts"].get(name) and not graph.ask("ASK { ?thing a ?kind }", kind=cls):
+            raise ValueError(f"the store holds no {name}, the manifest counts {manifest['counts'][name]}")
+
+
+def _turtle(path: Path) -> list:
+    """The triples of a Turtle file of the build; none for a build made before the file was published."""
+    return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)) if path.exists() else []
+
+
+def open_current(settings: dict) -> Build | None:
+    """Open the build in use, or return None before the first build."""
+    folder = artefacts.current(settings)
+    return open_build(folder, settings) if folder else None

@@ -1,0 +1,88 @@
+"""What views share: the representations of a document and its alternates, of a query's answer, and a build's
+files.
+
+Views import this module and the package's helpers (``publisher.views``), never each other, so that a view can
+change or go without touching another (issue 11).
+"""
+
+import pyoxigraph as ox
+from flask import Response, current_app, request, send_file
+
+from publisher import formats
+from publisher import store as stores
+from publisher.errors import NotAcceptable
+from publisher.formats import GRAPHS, HTML, RESULTS
+from publisher.views import get_store, settings
+from publisher.vocab import PREFIXES
+
+OFFERED = GRAPHS + (HTML,)  # a document's representations, in the server's order of preference
+
+
+def negotiated(response: Response, fmt, url: str, suffix: str | None, description=None) -> Response:
+    """Add the headers of a negotiated representation: Vary, Content-Location, and Link to the others."""
+    page = description.page if description else 1
+    query = f"?page={page}" if page > 1 else ""
+    response.vary.add("Accept")
+    if suffix is None and fmt is not HTML:
+        response.vary.update(("Accept-Language", "Cookie"))  # the same URL gives a page to browsers
+    response.headers["Content-Location"] = f"{url}.{fmt.name}{query}"
+    links = [f'<{href}>; rel="alternate"; type="{media}"' for href, media, _ in alternates(url, fmt, page)]
+    if description and description.pages > 1:
+        if page < description.pages:
+            links.append(f'<{url}?page={page + 1}>; rel="next"')
+        if page > 1:
+            links.append(f'<{url}{"?page=%d" % (page - 1) if page > 2 else ""}>; rel="prev"')
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
+def alternates(url: str, chosen, page: int = 1) -> list[tuple[str, str, str]]:
+    """The other representations of a document: (URL, media type, label)."""
+    query = f"?page={page}" if page > 1 else ""
+    return [(f"{url}.{fmt.name}{query}", fmt.media_type, fmt.label) for fmt in OFFERED if fmt is not chosen]
+
+
+def offered(form: str | None) -> tuple:
+    """The representations of an answer to a query of this form: its data formats, then the page."""
+    return formats.for_form(form) + (HTML,)
+
+
+def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
+    """Run a client's query within the limits and return its serialized answer (SPARQL JSON or N-Triples for
+    HTML)."""
+    s = settings()
+    job = stores.Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {},
+                     prefixes=PREFIXES, default_graphs=operation.default_graphs if operation else None,
+                     named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
+    with current_app.extensions["samenleven.shares"].hold(request.remote_addr):
+        answer = stores.checked(get_store().graph.run(job, s["query_timeout"]), job)
+    if answer.error == "format":
+        kinds = RESULTS if answer.form in ("select", "ask") else GRAPHS
+        raise NotAcceptable(kinds, f"a {answer.form.upper()} query has no {fmt.label} form")
+    return answer
+
+
+def respond(answer, fmt: formats.Format) -> Response:
+    """The HTTP response for an answer: its media type, ``Vary``, and the truncation header when it was cut."""
+    response = Response(answer.body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+    if answer.truncated:
+        response.headers["Results-Truncated"] = f"max_rows={settings()['max_rows']}"
+    return response
+
+
+def table(answer) -> dict:
+    """Turn an answer serialized for HTML into columns and rows of terms."""
+    if answer.form == "graph":
+        rows = [(t.subject, t.predicate, t.object) for t in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)]
+        return {"columns": ["subject", "predicate", "object"], "rows": rows, "truncated": answer.truncated}
+    result = ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return {"boolean": bool(result), "columns": [], "rows": []}
+    columns = [v.value for v in result.variables]
+    return {"columns": columns, "rows": [tuple(row[c] for c in columns) for row in result],
+            "truncated": answer.truncated}
+
+
+def from_build(name: str, mimetype: str | None = None):
+    """Send a file of the build in use, with its ETag, Content-Length and range requests; 404 if it has none."""
+    return send_file(get_store().file(name), mimetype=mimetype, conditional=True)
