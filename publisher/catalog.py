@@ -154,7 +154,7 @@ def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions:
     g.add(dataset, DCT.identifier, ox.Literal(dataset))
     g.add(dataset, DCT.publisher, agent)
     g.add(dataset, DCT.license, *licences)
-    # VoID, section 3.3: the common prefix of the dataset's entity URIs, so a link can be traced to this dataset.
+    # VoID void:uriSpace: the common prefix of the dataset's entity URIs, so a link can be traced to this dataset.
     g.add(dataset, VOID.uriSpace, ox.Literal(base + "id/"))
     _describe(g, dataset, contact)
     places = [g.typed(EU + "country/BEL", DCT.Location, "Belgium")]
