@@ -3,13 +3,17 @@
 The facts come from the build (counts, dates, each file's size and SHA-256 in the manifest) and the settings
 (licence, contact); nothing is written by hand. Resources of the catalogue are hash IRIs of ``{base}catalog`` so
 that they stay the same wherever the server runs; the URLs to download and query are this server's (``root``).
-The profile is DCAT-AP 3.0, kept valid as DCAT-AP 2.1.1 (data.europa.eu converts every harvest to it). The EU
-controlled vocabularies are not loaded, so each code used is typed here with the class the range shapes expect.
+Three profiles are offered, chosen by content negotiation by profile (``profiles``): DCAT-AP 3.0 (the default),
+DCAT-AP 2.1.1 (data.europa.eu converts every harvest to it) and DCAT-AP Vlaanderen (what the Flemish open data
+portal harvests). Each catalogue is valid in its profile; they differ in the checksum algorithm and the licence URI
+(``PROFILES``). The controlled vocabularies are not loaded, so each code used is typed here with the classes the
+range shapes of all three profiles expect.
 """
 
 import pyoxigraph as ox
 
 from publisher import dumps, uris
+from publisher.profiles import Profile
 from publisher.vocab import DCT, FOAF, OWL, RDF, RDFS, SKOS, XSD, Namespace
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -17,6 +21,7 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+VOID = Namespace("http://rdfs.org/ns/void#")
 EU = "http://publications.europa.eu/resource/authority/"
 PREFIXES = {"dcat": DCAT.iri, "dcatap": DCATAP.iri, "dct": DCT.iri, "foaf": FOAF.iri, "adms": ADMS.iri,
             "spdx": SPDX.iri, "vcard": VCARD.iri, "skos": SKOS.iri, "xsd": XSD.iri, "rdfs": RDFS.iri}
@@ -50,13 +55,28 @@ THEMES = {EU + "data-theme/SOCI": ox.Literal("Population and society", language=
           # The Flemish theme (IPDC, REFERENCE.md): welfare, where social cohesion work sits.
           "https://productencatalogus.data.vlaanderen.be/id/concept/Thema/WelzijnGezondheid":
               ox.Literal("Welzijn en gezondheid", language="nl")}
+# The profiles offered, the default first, each by the URI its publisher gives it: DCAT-AP 3.0 its release's
+# address (the specification's edDraftURI), 2.1.1 its release page on Joinup, DCAT-AP-VL the recognised standard
+# the vendored shapes are named under (tests/conformance/dcat-ap-vl/README.md).
+PROFILES = (
+    Profile("dcat-ap-3.0", "https://semiceu.github.io/DCAT-AP/releases/3.0.0/", "DCAT-AP 3.0"),
+    Profile("dcat-ap-2.1.1", "https://joinup.ec.europa.eu/collection/semic-support-centre/solution/"
+                             "dcat-application-profile-data-portals-europe/release/211", "DCAT-AP 2.1.1"),
+    Profile("dcat-ap-vl", "https://data.vlaanderen.be/doc/applicatieprofiel/DCAT-AP-VL/erkendestandaard/2026-02-12",
+            "DCAT-AP Vlaanderen"),
+)
+PROFILE = {profile.token: profile for profile in PROFILES}
 # DCAT-AP 3.0 takes any checksum algorithm, 2.1.1 only SHA-1 (its Checksum_Shape): the profile decides.
-ALGORITHMS = {"dcat-ap-3.0": "sha256", "dcat-ap-2.1.1": "sha1"}
-PROFILES = {"dcat-ap-3.0": "https://semiceu.github.io/DCAT-AP/releases/3.0.0/",
-            "dcat-ap-2.1.1": "https://joinup.ec.europa.eu/collection/semic-support-centre/solution/dcat-application-profile-data-portals-europe/release/211"}
+ALGORITHMS = {"dcat-ap-3.0": "sha256", "dcat-ap-2.1.1": "sha1", "dcat-ap-vl": "sha256"}
+# The Flemish URI of an EU licence. DCAT-AP-VL's usage note on the catalogue's licence fixes the Flemish portal's
+# to this CC0 URI; its catalogue, service and distributions take one licence each (sh:maxCount 1, as in DCAT-AP),
+# so there the profile picks the URI, and the dataset, which no profile bounds, states both.
+FLEMISH_LICENCES = {EU + "licence/CC0": "https://data.vlaanderen.be/id/licentie/creative-commons-zero-verklaring/v1.0"}
 # The ADMS licence type of the EU licences a publisher is likely to choose (ADMS licence type vocabulary).
 LICENCE_TYPES = {EU + "licence/CC0": "http://purl.org/adms/licencetype/PublicDomain",
                  EU + "licence/CC_BY_4_0": "http://purl.org/adms/licencetype/Attribution"}
+# The English labels of the EU file types used (EU Vocabularies, file-type table): a skos:Concept needs one.
+FILE_TYPES = {"RDF_TURTLE": "RDF Turtle", "RDF_N_TRIPLES": "RDF N-Triples", "JSON_LD": "JSON-LD", "CSV": "CSV"}
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/NonProfitOrganisation"  # VVSG is a non-profit association
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 
@@ -77,8 +97,9 @@ class Graph:
         self.add(subject, predicate, *(ox.Literal(text, language=lang) for lang, text in texts.items()))
 
     def typed(self, iri: str, cls, label: str | None = None) -> str:
-        """State the class of a code from a vocabulary that is not loaded, as the range shapes expect."""
-        self.add(iri, RDF.type, cls)
+        """State the class (or a tuple of classes) of a code from a vocabulary that is not loaded, as the range
+        shapes expect."""
+        self.add(iri, RDF.type, *(cls if isinstance(cls, tuple) else (cls,)))
         if label:
             self.add(iri, SKOS.prefLabel, ox.Literal(label, language="en"))
         return iri
@@ -89,23 +110,24 @@ def date_time(value: str) -> ox.Literal:
 
 
 def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions: list,
-          profile: str = "dcat-ap-3.0") -> list:
+          profile: str = PROFILES[0].token) -> list:
     """Return the catalogue: catalogue, dataset, distributions and the SPARQL data service.
 
     :param root: this server's address (``request.url_root``) for the URLs to download and query.
     :param facts: what the graph says of itself, as terms: ``issued`` (its first publication), ``start`` (the
         earliest date it covers), ``publisher`` and ``publisher_name``.
     :param distributions: ``Distribution`` records, dumps first.
-    :param profile: ``dcat-ap-3.0``, or ``dcat-ap-2.1.1`` for a harvester that takes only that profile; they differ
-        in the checksum algorithm alone.
+    :param profile: the token of one of ``PROFILES``.
     """
     base, g = settings["base"], Graph()
     catalog, dataset, service = base + "catalog", base + "catalog#dataset", base + "catalog#sparql"
     modified = date_time(manifest["created"])
     issued = facts.get("issued") or modified
-    licence = g.typed(settings["license"], DCT.LicenseDocument)
-    if settings["license"] in LICENCE_TYPES:
-        g.add(licence, DCT.type, g.typed(LICENCE_TYPES[settings["license"]], SKOS.Concept, "licence type"))
+    licences = [_licence(g, settings["license"], settings["license"])]
+    if settings["license"] in FLEMISH_LICENCES:
+        licences.append(_licence(g, FLEMISH_LICENCES[settings["license"]], settings["license"]))
+    licence = licences[-1] if profile == "dcat-ap-vl" else licences[0]
+    contact = _contact(g, settings, base)
 
     g.add(catalog, RDF.type, DCAT.Catalog)
     g.texts(catalog, DCT.title, TEXT["catalog"])
@@ -118,7 +140,8 @@ def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions:
     g.add(catalog, DCT.modified, modified)
     g.add(catalog, DCAT.themeTaxonomy, g.typed(EU + "data-theme", SKOS.ConceptScheme, "Data theme"))
     g.add(EU + "data-theme", DCT.title, ox.Literal("Data theme", language="en"))
-    g.add(catalog, DCT.conformsTo, g.typed(PROFILES[profile], DCT.Standard))
+    g.add(catalog, DCT.conformsTo, g.typed(PROFILE[profile].uri, DCT.Standard))
+    g.add(catalog, DCAT.contactPoint, contact)  # DCAT-AP-VL: 1..1 on the catalogue too
     g.add(catalog, DCAT.dataset, dataset)
     g.add(catalog, DCAT.service, service)
 
@@ -130,7 +153,10 @@ def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions:
     g.texts(dataset, DCT.description, TEXT["dataset_about"])
     g.add(dataset, DCT.identifier, ox.Literal(dataset))
     g.add(dataset, DCT.publisher, agent)
-    _describe(g, dataset, _contact(g, settings, base))
+    g.add(dataset, DCT.license, *licences)
+    # VoID void:uriSpace: the common prefix of the dataset's entity URIs, so a link can be traced to this dataset.
+    g.add(dataset, VOID.uriSpace, ox.Literal(base + "id/"))
+    _describe(g, dataset, contact)
     places = [g.typed(EU + "country/BEL", DCT.Location, "Belgium")]
     places += [g.typed(uris.Minter(base).region(nis), DCT.Location) for nis in ("02000", "04000")]
     g.add(dataset, DCT.spatial, *places)
@@ -141,7 +167,9 @@ def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions:
         g.add(period, DCAT.startDate, facts["start"])
         g.add(dataset, DCT.temporal, period)
     g.add(dataset, DCT.language, EU + "language/NLD")
-    g.add(dataset, DCT.accessRights, g.typed(EU + "access-right/PUBLIC", DCT.RightsStatement, "public"))
+    # DCAT-AP's range, and the EU table's own class, which DCAT-AP-VL's range is.
+    g.add(dataset, DCT.accessRights, g.typed(EU + "access-right/PUBLIC", (DCT.RightsStatement, SKOS.Concept),
+                                             "public"))
     g.add(dataset, DCT.issued, issued)
     g.add(dataset, DCT.modified, modified)
     g.add(dataset, DCAT.landingPage, root)
@@ -158,13 +186,15 @@ def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions:
     g.texts(service, DCT.description, TEXT["service_about"])
     g.add(service, DCT.identifier, ox.Literal(service))
     g.add(service, DCAT.endpointURL, root + "sparql")
-    g.add(service, DCAT.endpointDescription, root + "sparql")
+    # The Service Description document (SPARQL 1.1 Service Description, section 2), here in Turtle whatever the
+    # client accepts: the endpoint URL alone gives a browser the query page.
+    g.add(service, DCAT.endpointDescription, root + "sparql?format=ttl")
     g.add(service, DCT.conformsTo, g.typed(SPARQL_PROTOCOL, DCT.Standard))
     g.add(service, DCAT.servesDataset, dataset)
     g.add(service, DCT.publisher, agent)
     g.add(service, DCT.license, licence)
     g.add(service, DCT.accessRights, EU + "access-right/PUBLIC")
-    _describe(g, service, base + "catalog#contact")
+    _describe(g, service, contact)
     return list(dict.fromkeys(g.triples))
 
 
@@ -178,9 +208,17 @@ def _describe(g: Graph, subject: str, contact: str) -> None:
                                    for word in words))
 
 
+def _licence(g: Graph, iri: str, eu: str) -> str:
+    """State a licence document and its ADMS licence type, known for the EU licence ``eu`` it is or stands for."""
+    g.typed(iri, DCT.LicenseDocument)
+    if eu in LICENCE_TYPES:
+        g.add(iri, DCT.type, g.typed(LICENCE_TYPES[eu], SKOS.Concept, "licence type"))
+    return iri
+
+
 def _publisher(g: Graph, facts: dict) -> str:
     agent = facts["publisher"]
-    g.add(agent, RDF.type, FOAF.Agent)
+    g.add(agent, RDF.type, FOAF.Agent, DCT.Agent)  # DCAT-AP's range is foaf:Agent, DCAT-AP-VL's dct:Agent
     g.add(agent, FOAF.name, facts["publisher_name"])
     g.add(agent, DCT.type, g.typed(PUBLISHER_TYPE, SKOS.Concept, "Non-Profit Organisation"))
     return agent
@@ -210,7 +248,10 @@ class Distribution:
         g.add(iri, DCAT.accessURL, self.url)
         g.add(iri, DCAT.downloadURL, self.url)
         g.add(iri, DCAT.mediaType, g.typed(dumps.IANA + self.media_type, DCT.MediaType))
-        g.add(iri, DCT.format, g.typed(dumps.EU_FILE_TYPE + self.file_type, DCT.MediaTypeOrExtent))
+        g.add(iri, DCT.format, g.typed(dumps.EU_FILE_TYPE + self.file_type,
+                                             # DCAT-AP's range, and the EU table's class that DCAT-AP-VL's is
+                                             (DCT.MediaTypeOrExtent, SKOS.Concept),
+                                             FILE_TYPES.get(self.file_type, self.file_type)))
         if self.compress:
             g.add(iri, DCAT.compressFormat, g.typed(dumps.IANA + self.compress, DCT.MediaType))
         g.add(iri, DCT.license, licence)

@@ -86,8 +86,10 @@ MESSAGES = {
     "Zoek een naam of titel": "Search for a name or title",
     # Catalogue
     "Catalogus": "Catalogue",
-    "Deze catalogus beschrijft de dataset in DCAT-AP 3.0 voor open-dataportalen die hem oogsten. In RDF:":
-        "This catalogue describes the dataset in DCAT-AP 3.0 for the open-data portals that harvest it. In RDF:",
+    "Deze catalogus beschrijft de dataset voor open-dataportalen die hem oogsten, in het profiel":
+        "This catalogue describes the dataset for the open-data portals that harvest it, in the profile",
+    "Ook in": "Also in",
+    "In RDF:": "In RDF:",
     "Licentie": "Licence",
     "Laatst gewijzigd": "Last changed",
     "Distributies": "Distributions",

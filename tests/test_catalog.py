@@ -1,6 +1,8 @@
-"""The catalogue a harvesting portal reads: DCAT-AP valid, every distribution downloadable and as stated, and VoID.
+"""The catalogue a harvesting portal reads: valid in each profile, every distribution downloadable and as stated,
+the profile chosen by content negotiation by profile, and VoID.
 
-The DCAT-AP shapes are the official ones vendored in ``tests/conformance/`` (SEMIC releases), run with pySHACL.
+The shapes are the official ones vendored in ``tests/conformance/`` (SEMIC's DCAT-AP releases, Digitaal Vlaanderen's
+DCAT-AP-VL), run with pySHACL.
 """
 
 import gzip
@@ -8,7 +10,8 @@ import hashlib
 import http.client
 import io
 import json
-from urllib.parse import urlsplit
+import re
+from urllib.parse import quote, urlsplit
 
 import pyshacl
 import pytest
@@ -23,11 +26,27 @@ DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+VL_SHAPES = "dcat-ap-vl/DCAT-AP-VL-SHACL.normalised.ttl"
+# Per profile: the shapes that must report no violation, the recommended ones (warnings).
 SHAPES = {
     "dcat-ap-3.0": (("dcat-ap-3.0.0/shapes.ttl", "dcat-ap-3.0.0/range.ttl"), ("dcat-ap-3.0.0/shapes_recommended.ttl",)),
     "dcat-ap-2.1.1": (("dcat-ap-2.1.1/dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap-2.1.1/dcat-ap_2.1.1_shacl_range.ttl"),
                       ("dcat-ap-2.1.1/dcat-ap_2.1.1_shacl_shapes_recommended.ttl",)),
+    "dcat-ap-vl": ((VL_SHAPES,), ()),
 }
+# The profiles' URIs, from their publishers: DCAT-AP 3.0's release address (its specification's edDraftURI),
+# 2.1.1's release page on Joinup, DCAT-AP-VL's the recognised standard its shapes are named under (in the file).
+VL_TEXT = (CONFORMANCE / VL_SHAPES).read_text()
+URIS = {"dcat-ap-3.0": "https://semiceu.github.io/DCAT-AP/releases/3.0.0/",
+        "dcat-ap-2.1.1": "https://joinup.ec.europa.eu/collection/semic-support-centre/solution/"
+                         "dcat-application-profile-data-portals-europe/release/211",
+        "dcat-ap-vl": re.search(r"<(https://data\.vlaanderen\.be/doc/applicatieprofiel/DCAT-AP-VL/[^#>]+)#CatalogusShape>",
+                                VL_TEXT).group(1)}
+# The Flemish CC0 URI, as DCAT-AP-VL's usage note on the catalogue's licence gives it; the EU one (the default
+# setting) from the EU licence table.
+FLEMISH_CC0 = re.search(r"https://data\.vlaanderen\.be/id/licentie/[^\s\"<]+", VL_TEXT).group(0).rstrip(".")
+EU_CC0 = "http://publications.europa.eu/resource/authority/licence/CC0"
 # The recommended properties the catalogue leaves empty, each for a reason the data cannot change:
 ACCEPTED_WARNINGS = {
     # The graph holds no geometry, and a bounding box or centre made up here would be a guess.
@@ -59,19 +78,29 @@ def results(data: rdflib.Graph, files) -> list[tuple[str, str, str]]:
     shapes = rdflib.Graph()
     for name in files:
         shapes.parse(CONFORMANCE / name, format="turtle")
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    # DCAT-AP-VL's shapes say "any IRI" as sh:class rdfs:Resource: RDFS inference, as their README says.
+    inference = "rdfs" if VL_SHAPES in files else "none"
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference=inference, allow_warnings=True)
     return [(str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1], str(report.value(r, SH.focusNode)),
              str(report.value(r, SH.resultPath))) for r in report.subjects(RDF.type, SH.ValidationResult)]
 
 
-@pytest.mark.parametrize("profile", SHAPES)
-def test_the_catalogue_has_no_violation_of_its_profile(server, profile):
-    required, _ = SHAPES[profile]
-    found = results(catalogue(server[0], f"?profile={profile}"), required)
-    assert [r for r in found if r[0] == "Violation"] == []
+def violations(data: rdflib.Graph, profile: str) -> list[tuple[str, str, str]]:
+    return [r for r in results(data, SHAPES[profile][0]) if r[0] == "Violation"]
 
 
-@pytest.mark.parametrize("profile", SHAPES)
+# How the catalogue is asked for, and the profile whose shapes it must pass. The default passes DCAT-AP-VL too, so
+# that a Flemish harvester that asks for no profile gets a catalogue it takes.
+VALIDATED = [("?profile=dcat-ap-vl", "dcat-ap-vl"), ("?profile=dcat-ap-3.0", "dcat-ap-3.0"),
+             ("?profile=dcat-ap-2.1.1", "dcat-ap-2.1.1"), ("", "dcat-ap-3.0"), ("", "dcat-ap-vl")]
+
+
+@pytest.mark.parametrize("query, profile", VALIDATED, ids=[f"{q or 'default'}-{p}" for q, p in VALIDATED])
+def test_the_catalogue_has_no_violation_of_its_profile(server, query, profile):
+    assert violations(catalogue(server[0], query), profile) == []
+
+
+@pytest.mark.parametrize("profile", [name for name, (_, recommended) in SHAPES.items() if recommended])
 def test_the_only_recommendations_left_are_those_the_data_cannot_fill(server, profile):
     _, recommended = SHAPES[profile]
     found = results(catalogue(server[0], f"?profile={profile}"), recommended)
@@ -171,5 +200,125 @@ def test_the_catalogue_page_lists_the_downloads_for_people(server):
     assert b"/dumps/graph.ttl" in body and b"SHA-256" in body
 
 
-def test_an_unknown_profile_is_a_400(server):
-    assert get(server[0] + "/catalog?profile=dcat-ap-9")[0] == 400
+# Content negotiation by profile (W3C, https://www.w3.org/TR/dx-prof-conneg/).
+
+def links(header: str) -> list[dict]:
+    """Read a Link header (RFC 8288): one dict per link, its target under "href"."""
+    found = []
+    for target, params in re.findall(r'<([^>]*)>((?:\s*;\s*[\w*-]+\s*=\s*(?:"[^"]*"|[^;,]*))*)', header or ""):
+        link = {"href": target}
+        for key, value in re.findall(r';\s*([\w*-]+)\s*=\s*("[^"]*"|[^;,]*)', params):
+            link[key.lower()] = value.strip().strip('"')
+        found.append(link)
+    return found
+
+
+VL, EU30, EU211 = URIS["dcat-ap-vl"], URIS["dcat-ap-3.0"], URIS["dcat-ap-2.1.1"]
+# The query string and Accept-Profile sent, and the profile the answer must be in.
+NEGOTIATED = [
+    ("", {}, "dcat-ap-3.0"),  # no preference: the default
+    ("?profile=dcat-ap-vl", {}, "dcat-ap-vl"),  # a token
+    ("?profile=" + quote(f"<{VL}>", safe=""), {}, "dcat-ap-vl"),  # a URI in angle brackets, as the spec writes it
+    ("?profile=" + quote(VL, safe=""), {}, "dcat-ap-vl"),  # a bare URI
+    ("?_profile=dcat-ap-2.1.1", {}, "dcat-ap-2.1.1"),  # the QSA functional profile's own key
+    ("?profile=urn%3Aunknown,dcat-ap-vl", {}, "dcat-ap-vl"),  # a list in order of preference
+    ("", {"Accept-Profile": f"<{VL}>"}, "dcat-ap-vl"),
+    ("", {"Accept-Profile": f"<urn:unknown>, <{EU211}>;q=0.5"}, "dcat-ap-2.1.1"),
+    ("", {"Accept-Profile": f"<{VL}>;q=0.2, <{EU211}>;q=0.9"}, "dcat-ap-2.1.1"),  # q-values rank
+    ("", {"Accept-Profile": "dcat-ap-vl"}, "dcat-ap-vl"),  # a token
+    ("", {"Accept-Profile": "<urn:unknown>"}, "dcat-ap-3.0"),  # nothing offered: the default, as the spec says
+    ("?profile=dcat-ap-2.1.1", {"Accept-Profile": f"<{VL}>"}, "dcat-ap-2.1.1"),  # the query string wins
+]
+
+
+@pytest.mark.parametrize("query, headers, profile", NEGOTIATED)
+def test_the_profile_asked_decides_the_answer_and_is_named_in_it(server, query, headers, profile):
+    status, answer, body = get(server[0] + "/catalog" + query, {"Accept": "text/turtle", **headers})
+    assert status == 200
+    assert answer["Content-Profile"] == f"<{URIS[profile]}>"
+    found = links(answer["Link"])
+    assert {"href": URIS[profile], "rel": "profile"} in found
+    assert "accept-profile" in answer["Vary"].lower()
+    data = rdflib.Graph().parse(data=body, format="turtle")
+    assert rdflib.URIRef(URIS[profile]) in set(data.objects(next(data.subjects(RDF.type, DCAT.Catalog)), DCT.conformsTo))
+    # Where the profiles differ, the answer is the profile's: SHA-1 for 2.1.1, the Flemish licence for DCAT-AP-VL.
+    algorithms = set(data.objects(None, SPDX.algorithm))
+    assert algorithms == {SPDX.checksumAlgorithm_sha1 if profile == "dcat-ap-2.1.1" else SPDX.checksumAlgorithm_sha256}
+    licences = {str(data.value(d, DCT.license)) for d in _distributions(data)}
+    assert licences == {FLEMISH_CC0 if profile == "dcat-ap-vl" else EU_CC0}
+
+
+@pytest.mark.parametrize("query", ["?profile=dcat-ap-9", "?profile=" + quote("<urn:x>"), "?_profile=", "?profile=,"])
+def test_an_unknown_profile_in_the_query_string_is_a_400_naming_the_offered_ones(server, query):
+    status, _, body = get(server[0] + "/catalog" + query, {"Accept": "text/plain"})
+    assert status == 400
+    for token, uri in URIS.items():
+        assert token.encode() in body and uri.encode() in body
+
+
+def test_the_profile_given_twice_is_a_400(server):
+    assert get(server[0] + "/catalog?profile=dcat-ap-vl&_profile=dcat-ap-3.0")[0] == 400
+
+
+def test_every_alternate_listed_is_served_in_its_profile_and_media_type(server):
+    # "list profiles" (section 7.1.1): the Link header of a GET or HEAD lists the other representations.
+    status, answer, _ = get(server[0] + "/catalog.ttl")
+    alternates = [link for link in links(answer["Link"]) if link.get("rel") in ("self", "alternate")]
+    assert {link["profile"] for link in alternates} == set(URIS.values())
+    assert {link["type"] for link in alternates} >= {"text/turtle", "application/ld+json", "text/html"}
+    for link in alternates:
+        status, headers, _ = get(link["href"])
+        assert status == 200, link
+        assert headers["Content-Profile"] == f"<{link['profile']}>"
+        assert headers["Content-Type"].split(";")[0] == link["type"]
+    # Each token is mapped to its profile URI (section "Token mappings").
+    tokens = {link["token"]: link["anchor"] for link in links(answer["Link"]) if link.get("rel") == "type"}
+    assert tokens == URIS
+
+
+def test_the_list_of_profiles_names_each_token_uri_and_format(server):
+    status, answer, body = get(server[0] + "/catalog?profile=all")
+    assert status == 200 and answer["Content-Type"].startswith("application/json")
+    listed = json.loads(body)["profiles"]
+    assert {p["token"]: p["uri"] for p in listed} == URIS
+    assert all("text/turtle" in p["media_types"] for p in listed)
+    assert [p["token"] for p in listed if p["default"]] == ["dcat-ap-3.0"]
+
+
+def test_a_cache_never_answers_one_profile_with_another(server):
+    url = server[0] + "/catalog.ttl"
+    _, default, _ = get(url)
+    _, flemish, _ = get(url, {"Accept-Profile": f"<{VL}>"})
+    assert default["ETag"] != flemish["ETag"]
+    status, answer, body = get(url, {"Accept-Profile": f"<{VL}>", "If-None-Match": default["ETag"]})
+    assert status == 200 and answer["Content-Profile"] == f"<{VL}>" and body
+
+
+# What Flemish harvesters look for.
+
+def test_the_dataset_states_the_eu_and_the_flemish_cc0_licence(server):
+    for profile in URIS:
+        data = catalogue(server[0], f"?profile={profile}")
+        dataset = next(data.subjects(RDF.type, DCAT.Dataset))
+        assert {str(o) for o in data.objects(dataset, DCT.license)} == {EU_CC0, FLEMISH_CC0}, profile
+
+
+def test_the_endpoint_description_is_the_service_description_of_the_endpoint(server):
+    data = catalogue(server[0], "?profile=dcat-ap-vl")
+    service = next(data.subjects(RDF.type, DCAT.DataService))
+    endpoint, description = data.value(service, DCAT.endpointURL), data.value(service, DCAT.endpointDescription)
+    assert description != endpoint
+    # Even a browser, which gets the query page at the endpoint's URL, gets the Service Description there.
+    status, headers, body = get(str(description), {"Accept": "text/html"})
+    assert status == 200
+    described = rdflib.Graph().parse(data=body, format=headers["Content-Type"].split(";")[0])
+    assert (None, SD.endpoint, endpoint) in described
+
+
+def test_the_dataset_links_to_the_uri_space_of_its_things(server, built):
+    data = catalogue(server[0], "?profile=dcat-ap-vl")
+    space = str(data.value(next(data.subjects(RDF.type, DCAT.Dataset)), VOID.uriSpace))
+    graph = rdflib.Graph().parse(built[0]["build_dir"] / "current" / "graph.ttl", format="turtle")
+    things = set(graph.subjects(RDF.type, rdflib.URIRef("https://w3id.org/samenleven/ns#Practice")))
+    assert things and all(str(thing).startswith(space) for thing in things)
+    assert space == built[0]["base"] + "id/"  # the Flemish URI standard's /id/ for things

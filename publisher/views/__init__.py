@@ -25,9 +25,9 @@ log = logging.getLogger(__name__)
 
 # Browsers and scripts on other sites may query the endpoint and read the data (open data: no credentials).
 CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "Results-Truncated, Content-Location, Link, ETag, Vary"}
+        "Access-Control-Expose-Headers": "Results-Truncated, Content-Location, Content-Profile, Link, ETag, Vary"}
 PREFLIGHT = {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-             "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",
+             "Access-Control-Allow-Headers": "Accept, Accept-Language, Accept-Profile, Content-Type",
              "Access-Control-Max-Age": "86400"}
 ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "text/html")
 # Parameters that take one value: a second one is a mistake the client should hear about, not a silent choice.
@@ -184,15 +184,15 @@ def _unexpected(error: Exception):
 def _cache(response: Response) -> Response:
     """Let clients and proxies keep what a build answered, and revalidate it: ETag, Last-Modified, 304.
 
-    The ETag is the build's identity plus the representation (the URL, the media type and the language), so a new
+    The ETag is the build's identity plus the representation (the URL, media type, language and profile), so a new
     build changes every ETag and one build never gives two bodies the same one (RFC 9110, 8.8.3).
     """
     built = g.get("build")
     if built is None or request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     if "ETag" not in response.headers:
-        variant = "\n".join((request.full_path, response.content_type or "",
-                              response.headers.get("Content-Language", "")))
+        variant = "\n".join((request.full_path, response.content_type or "", response.headers.get("Content-Language", ""),
+                              response.headers.get("Content-Profile", "")))
         # Weak (RFC 9110, 8.8.1): a document with blank nodes is written with new labels each time, the same
         # graph in other bytes, so the tag may not promise the same bytes (If-Range needs that).
         tag = f"{built.manifest['id']}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"

@@ -1,18 +1,17 @@
-"""``/catalog``: the DCAT-AP catalogue, for harvesting portals (RDF) and people (HTML)."""
+"""``/catalog``: the DCAT-AP catalogue, for harvesting portals (RDF) and people (HTML), in the profile asked."""
 
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
-from publisher import catalog, dumps, formats, language, tables
+from publisher import catalog, dumps, formats, language, profiles, tables
 from publisher import void as voids
-from publisher.errors import BadRequest
 from publisher.formats import GRAPHS, HTML
 from publisher.layout import index
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
 from publisher.vocab import DCT, RDF
-from publisher.views.representation import OFFERED, alternates, negotiated
+from publisher.views.representation import OFFERED, negotiated
 
 blueprint = Blueprint("catalog", __name__)
 FACTS = (Path(__file__).parents[1] / "catalog_facts.rq").read_text()
@@ -25,17 +24,47 @@ VOID_FACTS = (Path(__file__).parents[1] / "void_facts.rq").read_text()
 @blueprint.get("/catalog.<suffix>")
 def catalogue(suffix=None):
     fmt = formats.negotiate(OFFERED, request, suffix)
-    profile = request.args.get("profile", "dcat-ap-3.0")
-    if profile not in catalog.PROFILES:
-        raise BadRequest(f"profile must be one of {', '.join(catalog.PROFILES)}, not {profile!r}")
-    triples = catalog.graph(settings(), get_store().manifest, request.url_root, facts(), distributions(), profile)
     url = local(settings()["base"] + "catalog")
+    if profiles.asked_in_query(request.args) == profiles.LIST:
+        return listed(url, fmt)
+    profile = profiles.choose(catalog.PROFILES, request)
+    triples = catalog.graph(settings(), get_store().manifest, request.url_root, facts(), distributions(),
+                            profile.token)
     if fmt is HTML:
-        body = render_template("catalog.html", catalogue=summary(triples), alternates=alternates(url, HTML))
+        links = [(where(url)(profile, f), f.media_type, f.label) for f in GRAPHS]
+        body = render_template("catalog.html", catalogue=summary(triples), alternates=links, profile=profile,
+                               profiles=catalog.PROFILES)
         response = in_language(Response(body, content_type=HTML.content_type))
     else:
         response = Response(serialize(triples, fmt), content_type=fmt.content_type)
-    return negotiated(response, fmt, url, suffix)
+    return by_profile(negotiated(response, fmt, url, suffix), profile, fmt, url)
+
+
+def by_profile(response: Response, profile, fmt, url: str) -> Response:
+    """Add the headers of content negotiation by profile: the profile answered and those offered."""
+    response.headers["Content-Profile"] = profiles.header(profile)
+    response.headers["Content-Location"] = where(url)(profile, fmt)
+    response.headers["Link"] = ", ".join(profiles.links(catalog.PROFILES, profile, where(url), OFFERED, fmt))
+    response.vary.add("Accept-Profile")
+    return response
+
+
+def listed(url: str, fmt) -> Response:
+    """The "list profiles" answer to ``?profile=all``: the profiles offered and their formats, in JSON."""
+    body = {"resource": url, "profiles": [
+        {"token": p.token, "uri": p.uri, "title": p.title, "default": p is catalog.PROFILES[0],
+         "media_types": [f.media_type for f in OFFERED]} for p in catalog.PROFILES]}
+    response = current_app.json.response(body)
+    # The body lists every format; the header each profile once, in the first, to stay small.
+    response.headers["Link"] = ", ".join(profiles.links(catalog.PROFILES, None, where(url), OFFERED[:1], None))
+    response.vary.update(("Accept", "Accept-Profile"))
+    return response
+
+
+def where(url: str):
+    """Where the catalogue is served in a profile and a format: the default profile needs no query string."""
+    return lambda profile, fmt: f"{url}.{fmt.name}" + (
+        "" if profile is catalog.PROFILES[0] else f"?profile={profile.token}")
 
 
 @blueprint.get("/.well-known/void")
@@ -72,8 +101,7 @@ def summary(triples) -> dict:
                       "bytes": one(iri, catalog.DCAT.byteSize),
                       "sha256": checksum.get(catalog.SPDX.checksumValue, [ox.Literal("")])[0].value})
     return {"title": text(dataset, DCT.title), "description": text(dataset, DCT.description),
-            "license": one(dataset, catalog.DCT.license) or one(ox.NamedNode(settings()["base"] + "catalog"),
-                                                                 DCT.license),
+            "license": one(ox.NamedNode(settings()["base"] + "catalog"), DCT.license),
             "modified": one(dataset, DCT.modified), "distributions": shown}
 
 
