@@ -186,9 +186,9 @@ class Stream:
         ``url`` maps a node's IRI to where it is fetched.
         """
         node, stream = ox.NamedNode(url(node_iri(base))), ox.NamedNode(stream_iri(base))
+        poll = ox.Literal(str(POLL), datatype=XSD.integer)
         found = self.described(base, url) + [ox.Triple(node, RDF.type, TREE.Node),
-                                             ox.Triple(stream, LDES.pollingInterval, ox.Literal(str(POLL),
-                                                                                               datatype=XSD.integer))]
+                                             ox.Triple(stream, LDES.pollingInterval, poll)]
         found += self._retention(node, base)
         for page in sorted(self.pages):
             found += self._relations(node, page, base, url)
