@@ -44,7 +44,16 @@ $(VENV)/.wrk: | $(BIN)/python
 	@command -v wrk >/dev/null 2>&1 || { $(call APT_INSTALL,wrk); }
 	@touch $@
 
-test: $(VENV)/.installed-test $(VENV)/.nginx
+# The reference LDES client the tests replicate the change feed with (tests/test_feed_replication.py): Node and npm
+# from Debian's packages when missing (as root with apt-get, as for nginx; otherwise those tests skip and say why),
+# then the client at the versions of the committed lock file. --ignore-scripts: it needs no build step.
+$(VENV)/.ldes-client: tests/ldes/package-lock.json | $(BIN)/python
+	@command -v npm >/dev/null 2>&1 || { $(call APT_INSTALL,nodejs npm); }
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/ldes --ignore-scripts --no-audit --no-fund \
+	--loglevel=error; fi
+	@touch $@
+
+test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client
 	$(BIN)/python -m pytest
 
 # The load figures (benchmarks/README.md): minutes, not part of `make test`.
@@ -52,4 +61,4 @@ benchmark: build $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.wrk
 	$(BIN)/python benchmarks/load.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var tests/ldes/node_modules

@@ -1,16 +1,21 @@
 """The CSV on the Web metadata of a table (W3C CSVW, tabular metadata 5): each column mapped to its property.
 
-``aboutUrl`` is the row's ``uri``, ``propertyUrl`` the values' property. A single URI gets a ``valueUrl``; a list of
-URIs is ``anyURI`` without one, as CSVW would expand a list into one comma-joined URI (tabular-metadata 5.1.3).
-Values of another resource (names of linked things, contact points) are ``suppressOutput`` unless an ``aboutUrl``
-can name it. Each column says in words how to read its cells (``dc:description``), and the table how a cell that
-a spreadsheet would run as a formula was written (``notes``).
+``aboutUrl`` is the row's ``uri``, ``propertyUrl`` the values' property, so that a CSVW processor (csv2rdf,
+"Generating RDF") turns every cell into triples of the graph. A single URI gets a ``valueUrl``: one node. A list of
+URIs (``separator``) is ``anyURI`` without one: csv2rdf gives a cell one value URL, expanded with the whole list
+bound to the column's variable (tabular metadata 5.1.3, RFC 6570), so a ``valueUrl`` would make one IRI of all the
+values joined by commas; without it each value is an ``xsd:anyURI`` literal holding the IRI, which the column's
+description says. Values of another resource (names of linked things, contact points) are ``suppressOutput``
+unless an ``aboutUrl`` can name it. Each column says in words how to read its cells (``dc:description``), and the
+table how a cell that a spreadsheet would run as a formula was written (``notes``).
 """
 
 from publisher.layout import prefixed
 
 KEY, SEPARATOR = "uri", " | "  # the primary key column; what joins the values of a multi-valued cell
 LIST_RULE = {"nl": "Meerdere waarden zijn gescheiden door ' | '.", "en": "Several values are separated by ' | '."}
+LINKS_RULE = {"nl": "Elke waarde is de URI van een gelinkte bron (in CSVW een xsd:anyURI).",
+              "en": "Each value is the URI of a linked resource (in CSVW an xsd:anyURI)."}
 FORMULA_RULE = {"nl": "Een cel die begint met =, +, -, @, een tab, een regeleinde of ' kreeg een ' vooraan, zodat een "
                       "rekenblad ze niet als formule uitvoert (OWASP, CSV injection): laat die eerste ' weg.",
                 "en": "A cell that starts with =, +, -, @, a tab, a carriage return or ' got a ' in front, so that a "
@@ -54,6 +59,8 @@ def _description(column) -> dict:
     elif column.of:
         found = {"nl": f"De naam van elke URI in kolom {column.of}, in dezelfde volgorde ({path}).",
                  "en": f"The name of each URI in column {column.of}, in the same order ({path})."}
+    if column.many and column.datatype == "anyURI":
+        found = {lang: f"{text} {LINKS_RULE[lang]}" for lang, text in found.items()}
     return {lang: f"{text} {LIST_RULE[lang]}" if column.many else text for lang, text in found.items()}
 
 

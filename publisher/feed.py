@@ -9,10 +9,18 @@ its place (blank nodes relabelled per member). A deletion is typed ``as:Delete``
 stream declares as its ``ldes:versionDeleteObject`` on ``ldes:versionDeletePath rdf:type``.
 
 Pages are numbered from 1 in time order and hold at most ``PAGE_SIZE`` members of one build: a build starts a new
-page, so a member's page is fixed when it is written and a page other than the newest never changes. The view
-(``/ldes``) has a ``tree:GreaterThanOrEqualToRelation`` on ``dct:modified`` to every page, its value the page's
-first timestamp, and each page one to the next; a harvester that saw timestamp T follows only the relations with a
-value from T on. Node IRIs are given by the caller (the server's URLs: TREE expects ``tree:node`` to be fetched).
+page, so a page is complete when it is written and never changes (``ldes:immutable``). The view (``/ldes``) is the
+root node and the one document that changes: it links to every page with a ``tree:GreaterThanOrEqualToRelation``
+and a ``tree:LessThanOrEqualToRelation`` on ``dct:modified`` (the page's first and last timestamp; TREE combines
+relations to one node with AND), so a harvester that saw timestamp T fetches only the pages that end at T or later.
+No page links to another: TREE lets only the root node have more than one node linking into it (TREE, Definitions),
+and the LDES Server Primer advises one root node with links to the member pages (Paginating Your Event Stream).
+
+The view also says what a client may rely on (LDES, Retention policies; Server Primer, Context Information): its
+``ldes:retentionPolicy`` keeps every member from the first on (``ldes:startingFrom`` the first timestamp, and no
+``ldes:versionAmount`` or duration: every version and every deletion stays), and the stream's ``ldes:pollingInterval``
+is ``POLL`` seconds, the view's ``max-age``: polling sooner only finds the copy a cache may keep. Node IRIs are given
+by the caller (the server's URLs: TREE expects ``tree:node`` to be fetched).
 """
 
 from dataclasses import asdict, dataclass, fields
@@ -22,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import history, state
-from publisher.vocab import DCT, RDF, XSD, Namespace
+from publisher.vocab import DCT, RDF, RDFS, XSD, Namespace
 
 TREE = Namespace("https://w3id.org/tree#")
 LDES = Namespace("https://w3id.org/ldes#")
@@ -30,7 +38,10 @@ AS = Namespace("https://www.w3.org/ns/activitystreams#")
 PREFIXES = {"tree": TREE.iri, "ldes": LDES.iri, "as": AS.iri, "sh": "http://www.w3.org/ns/shacl#"}
 MEMBERS = "ldes/members.jsonl"  # in the build folder: one member a line, in time order
 PAGE_SIZE = 50
+POLL = 60  # seconds: the ldes:pollingInterval and the max-age of the view, the one document that changes
 SHAPE = Path(__file__).with_name("feed.ttl")  # the members' SHACL shape; ``<shape>`` is relative to ``{base}ldes/``
+KEPT = {"nl": "Alles blijft: elke versie en elke verwijdering sinds het begin van de stroom.",
+        "en": "Everything is kept: every version and every deletion since the stream began."}
 RECOVERY = ("remove this file to start the change feed anew (harvesters then read every resource again), or copy "
             f"{MEMBERS} from an older build in builds/ over it")
 
@@ -50,6 +61,10 @@ def node_iri(base: str, page: int = 0) -> str:
 
 def member_iri(base: str, number: int) -> str:
     return f"{base}ldes/member/{number}"
+
+
+def retention_iri(base: str) -> str:
+    return base + "ldes#retention"
 
 
 def shape_iri(base: str) -> str:
@@ -166,22 +181,27 @@ class Stream:
         self.last = max(self.pages, default=0)
 
     def view(self, base: str, url) -> list[ox.Triple]:
-        """The stream and its view: a relation to every page. ``url`` maps a node's IRI to where it is fetched."""
-        node = ox.NamedNode(url(node_iri(base)))
-        found = self.described(base, url) + [ox.Triple(node, RDF.type, TREE.Node)]
+        """The root node: the stream, what it keeps, how often to poll, a lower and an upper bound to every page.
+
+        ``url`` maps a node's IRI to where it is fetched.
+        """
+        node, stream = ox.NamedNode(url(node_iri(base))), ox.NamedNode(stream_iri(base))
+        poll = ox.Literal(str(POLL), datatype=XSD.integer)
+        found = self.described(base, url) + [ox.Triple(node, RDF.type, TREE.Node),
+                                             ox.Triple(stream, LDES.pollingInterval, poll)]
+        found += self._retention(node, base)
         for page in sorted(self.pages):
-            found += self._relation(node, page, base, url, f"v{page}")
+            found += self._relations(node, page, base, url)
         return found
 
     def page(self, number: int, base: str, url) -> list[ox.Triple] | None:
-        """One page: its members and the relation to the next page; None past the last page."""
+        """One page: its members, complete for good; None past the last page."""
         if number not in self.pages:
             return None
         node, stream = ox.NamedNode(url(node_iri(base, number))), ox.NamedNode(stream_iri(base))
-        found = self.described(base, url) + [ox.Triple(node, RDF.type, TREE.Node)]
-        if number < self.last:  # LDES working draft: re-fetching this node never gives new members or relations
-            found.append(ox.Triple(node, LDES.immutable, ox.Literal("true", datatype=XSD.boolean)))
-            found += self._relation(node, number + 1, base, url, f"r{number}")
+        # LDES Server Primer, Immutability and Caching: re-fetching this node never gives new members or relations.
+        found = self.described(base, url) + [ox.Triple(node, RDF.type, TREE.Node),
+                                             ox.Triple(node, LDES.immutable, ox.Literal("true", datatype=XSD.boolean))]
         for m in self.pages[number]:
             found.append(ox.Triple(stream, TREE.member, ox.NamedNode(member_iri(base, m.number))))
             found += m.triples()
@@ -189,10 +209,6 @@ class Stream:
 
     def member(self, number: int) -> Member | None:
         return self.members[number - 1] if 0 < number <= len(self.members) else None
-
-    def immutable(self, page: int) -> bool:
-        """Whether a page is complete: only the newest gains a relation (to the page the next build starts)."""
-        return page < self.last
 
     def described(self, base: str, url) -> list[ox.Triple]:
         """What every document of the stream says of it: its paths, its deletion marker, its shape and view."""
@@ -202,14 +218,28 @@ class Stream:
             (LDES.versionDeletePath, RDF.type), (LDES.versionDeleteObject, AS.Delete),
             (TREE.shape, ox.NamedNode(shape_iri(base))), (TREE.view, ox.NamedNode(url(node_iri(base)))))]
 
-    def _relation(self, node, page: int, base: str, url, label: str) -> list[ox.Triple]:
-        """A relation to ``page``: every member reachable from it is modified at or after its first timestamp."""
-        relation, first = ox.BlankNode(label), self.pages[page][0].modified
-        return [ox.Triple(node, TREE.relation, relation),
-                ox.Triple(relation, RDF.type, TREE.GreaterThanOrEqualToRelation),
-                ox.Triple(relation, TREE.path, DCT.modified),
-                ox.Triple(relation, TREE.value, ox.Literal(first, datatype=XSD.dateTime)),
-                ox.Triple(relation, TREE.node, ox.NamedNode(url(node_iri(base, page))))]
+    def _retention(self, node, base: str) -> list[ox.Triple]:
+        """The retention policy: every member is kept, from the first timestamp on (LDES, Retention policies)."""
+        policy = ox.NamedNode(retention_iri(base))
+        found = [ox.Triple(node, LDES.retentionPolicy, policy), ox.Triple(policy, RDF.type, LDES.RetentionPolicy)]
+        found += [ox.Triple(policy, RDFS.comment, ox.Literal(text, language=lang)) for lang, text in KEPT.items()]
+        if self.members:
+            first = ox.Literal(self.members[0].modified, datatype=XSD.dateTime)
+            found.append(ox.Triple(policy, LDES.startingFrom, first))
+        return found
+
+    def _relations(self, node, page: int, base: str, url) -> list[ox.Triple]:
+        """Two relations to ``page``: its members are modified at or after its first and at or before its last."""
+        members, target = self.pages[page], ox.NamedNode(url(node_iri(base, page)))
+        found = []
+        for kind, bound, label in ((TREE.GreaterThanOrEqualToRelation, members[0].modified, f"from{page}"),
+                                   (TREE.LessThanOrEqualToRelation, members[-1].modified, f"until{page}")):
+            relation = ox.BlankNode(label)
+            found += [ox.Triple(node, TREE.relation, relation), ox.Triple(relation, RDF.type, kind),
+                      ox.Triple(relation, TREE.path, DCT.modified),
+                      ox.Triple(relation, TREE.value, ox.Literal(bound, datatype=XSD.dateTime)),
+                      ox.Triple(relation, TREE.node, target)]
+        return found
 
 
 @lru_cache(maxsize=4)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pyshacl
 import pytest
 import rdflib
-from rdflib import RDF, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT
 
@@ -168,38 +168,57 @@ def test_a_build_without_changes_adds_no_member(history):
     assert len(seen["third"][0]) == len(seen["tracked"]) + 2
 
 
-def test_complete_pages_never_change_and_the_newest_page_and_view_are_short_lived(history):
+def test_every_page_is_immutable_and_the_view_is_kept_as_long_as_its_polling_interval(history):
     url, seen = history
     pages = sorted(page for page in seen["fourth"][1] if page != url + "/ldes")
-    newest_page = url + f"/ldes/{len(pages)}"
-    for page in pages:
+    assert len(pages) > 2
+    for page in pages:  # LDES Server Primer, Immutability and Caching
         _, headers = fetch(page)
-        cache = headers["Cache-Control"]
-        if page == newest_page:
-            assert "max-age=60" in cache and "immutable" not in cache
-        else:
-            assert "immutable" in cache and "max-age=31536000" in cache
-    assert "max-age=60" in fetch(url + "/ldes")[1]["Cache-Control"]
+        assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+        assert (URIRef(page), LDES.immutable, Literal(True)) in parse(page)
+    body, headers = fetch(url + "/ldes")
+    view = rdflib.Graph().parse(data=body, format="turtle")
+    interval = view.value(view.value(None, RDF.type, LDES.EventStream), LDES.pollingInterval)
+    assert isinstance(interval.toPython(), int) and interval.toPython() > 0  # xsd:integer seconds
+    assert "immutable" not in headers["Cache-Control"] and f"max-age={interval}" in headers["Cache-Control"]
     body, headers = fetch(url + "/ldes/1")
     assert (body, headers["ETag"]) == (seen["page 1"][0], seen["page 1"][1]["ETag"])  # three builds later
 
 
-def test_pages_are_in_time_order_and_each_relation_names_the_first_time_of_the_next(history):
+def test_the_view_bounds_every_page_by_its_first_and_last_time_and_no_page_links_to_another(history):
     url, seen = history
-    page, bound, times = url + "/ldes/1", None, []
-    while page:
+    view = parse(url + "/ldes")
+    bounds = {}
+    for relation in view.objects(URIRef(url + "/ldes"), TREE.relation):
+        assert view.value(relation, TREE.path) == DCT.modified
+        kind = view.value(relation, RDF.type)
+        bounds.setdefault(str(view.value(relation, TREE.node)), {})[kind] = view.value(relation, TREE.value).toPython()
+    times = []
+    for page in sorted(bounds, key=lambda page: int(page.rsplit("/", 1)[1])):
         graph = parse(page)
+        assert not list(graph.objects(None, TREE.relation))  # TREE: only the root node has several nodes into it
         on_page = sorted(graph.value(m, DCT.modified).toPython() for m in graph.objects(None, TREE.member))
-        assert on_page and on_page[0] == (bound or on_page[0]) and (not times or on_page[0] >= times[-1])
+        assert on_page[0] == bounds[page][TREE.GreaterThanOrEqualToRelation]
+        assert on_page[-1] == bounds[page][TREE.LessThanOrEqualToRelation]
+        assert not times or on_page[0] >= times[-1]
         times += on_page
-        relations = list(graph.objects(URIRef(page), TREE.relation))
-        assert len(relations) <= 1
-        page = None
-        for relation in relations:
-            assert (relation, RDF.type, TREE.GreaterThanOrEqualToRelation) in graph
-            assert graph.value(relation, TREE.path) == DCT.modified
-            bound, page = graph.value(relation, TREE.value).toPython(), str(graph.value(relation, TREE.node))
     assert len(times) == len(seen["fourth"][0])
+
+
+def test_the_view_states_that_every_member_is_kept(history):
+    """LDES, Retention policies: a policy with no version amount and no duration, from the first member on."""
+    url, seen = history
+    view = parse(url + "/ldes")
+    policies = list(view.objects(URIRef(url + "/ldes"), LDES.retentionPolicy))
+    assert len(policies) == 1 and isinstance(policies[0], URIRef)  # Server Primer: 0..1, an IRI
+    policy = policies[0]
+    assert (policy, RDF.type, LDES.RetentionPolicy) in view
+    limits = (LDES.versionAmount, LDES.versionDuration, LDES.versionDeleteDuration, LDES.fullLogDuration,
+              LDES.amount, TREE.value, LDES.pointInTime)
+    assert not [p for p in limits if view.value(policy, p) is not None]
+    assert view.value(policy, LDES.startingFrom).toPython() <= min(modified(seen["fourth"][0], m)
+                                                                  for m in seen["fourth"][0])
+    assert {literal.language for literal in view.objects(policy, RDFS.comment)} == {"nl", "en"}
 
 
 def test_the_stream_declares_its_paths_and_its_shape_and_every_member_conforms(history):

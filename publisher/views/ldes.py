@@ -3,8 +3,11 @@
 ``/ldes`` is the stream with its view, ``/ldes/{n}`` its pages, ``/ldes/member/{n}`` one member and
 ``/ldes/shape`` the members' SHACL shape, in RDF by ``Accept`` or ``format`` (Turtle by default). Members, the
 stream and the shape keep their ``{base}`` IRIs; nodes are named by this server's URLs, which a harvester fetches.
-A page that is complete never changes and says so (``Cache-Control: immutable``, a year); the view and the newest
-page gain relations with the next build, so they are kept a minute.
+Every page is complete when a build writes it and never changes, and says so (``ldes:immutable``, and
+``Cache-Control: public, max-age=31536000, immutable``: LDES Server Primer, Immutability and Caching), so a client
+that kept it never fetches it again (the reference LDES client remembers pages served ``immutable``). The view is
+the one document that changes, with each build: it is kept ``feed.POLL`` seconds, the ``ldes:pollingInterval`` it
+states, and revalidated by its ``ETag`` (a ``304`` while no build has added a page).
 """
 
 import hashlib
@@ -20,12 +23,12 @@ from publisher.views import get_store, local, serialize, settings
 
 blueprint = Blueprint("ldes", __name__)
 log = logging.getLogger(__name__)
-SHORT, YEAR = 60, 365 * 86400  # seconds
+YEAR = 365 * 86400  # seconds
 
 
 @blueprint.get("/ldes")
 def stream():
-    return graph(_stream().view(settings()["base"], local), SHORT)
+    return graph(_stream().view(settings()["base"], local), feed.POLL)
 
 
 @blueprint.get("/ldes/<int:number>")
@@ -34,7 +37,7 @@ def page(number):
     triples = found.page(number, settings()["base"], local)
     if triples is None:
         raise NotFound(f"there is no page {number} of the stream; its pages are 1 to {found.last}")
-    return graph(triples, YEAR, immutable=True) if found.immutable(number) else graph(triples, SHORT)
+    return graph(triples, YEAR, immutable=True)
 
 
 @blueprint.get("/ldes/member/<int:number>")
