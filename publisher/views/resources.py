@@ -13,7 +13,7 @@ from publisher import formats, schemaorg
 from publisher.errors import BadRequest, NotFound
 from publisher.formats import GRAPHS, HTML
 from publisher.presentation import Presenter
-from publisher.views import get_store, in_language, local, page_language, serialize, settings
+from publisher.views import get_store, in_language, local, page_language, serialize, settings, statistics
 
 blueprint = Blueprint("resources", __name__)
 OFFERED = GRAPHS + (HTML,)
@@ -61,7 +61,8 @@ def html(description, key: str) -> Response:
                               description.uri.value, url, lang)
     body = render_template("resource.html", page=page, description=description, jsonld=schemaorg.script(data),
                            alternates=alternates(url, HTML, description.page), url=url,
-                           usage=[(presenter.value(c), p, i) for c, p, i in usage])
+                           usage=[(presenter.value(c), p, i) for c, p, i in usage],
+                           outline=statistics.outline(description.uri.value))
     return in_language(Response(body, content_type=HTML.content_type))
 
 

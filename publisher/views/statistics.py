@@ -1,0 +1,134 @@
+"""``/statistieken``: practices and initiatives per policy domain, target group, province and year, and on a map.
+
+Every number comes from the counts the build wrote (``statistics.json``, ``publisher.statistics``) and every
+outline from the boundaries it projected (``map.json``, ``publisher.maps``): a request counts nothing. The charts
+and the map are drawn once per build, language and address, and kept (``functools.lru_cache``; a new build has a
+new folder, so its drawings are new). Each bar and each municipality links to the page of its thing; the filtered
+lists of issue 13 (``/praktijken?beleidsdomein=…``) will take those links when they exist.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+
+from publisher import charts, maps, statistics
+from publisher.errors import Unavailable
+from publisher.formats import HTML
+from publisher.language import translate
+from publisher.views import get_store, href, in_language, page_language, settings
+from publisher.uris import Minter
+
+blueprint = Blueprint("statistics", __name__)
+# The charts of the page, in order: (key in statistics.json, heading, what has no value is counted as).
+CHARTS = (("policy_domains", "Per beleidsdomein", "zonder beleidsdomein"),
+          ("target_groups", "Per doelgroep", "zonder doelgroep"),
+          ("provinces", "Per provincie", "zonder plaats"),
+          ("years", "Per jaar van eerste publicatie", "zonder datum"))
+SERIES = ("practices", "initiatives")
+NAMES = {"practices": "Praktijken", "initiatives": "Initiatieven"}
+
+
+@blueprint.get("/statistieken")
+def page():
+    store, lang = get_store(), page_language()
+    shown = drawn(store.folder, lang, request.url_root)
+    body = render_template("statistics.html", **shown, totals=figures(store.folder)["totals"])
+    return in_language(Response(body, content_type=HTML.content_type))
+
+
+@blueprint.get("/statistics")
+def english():
+    """The English address of the page: the page in English (the language switch then remembers it)."""
+    return redirect(url_for("statistics.page", lang="en"), 301)
+
+
+@lru_cache(maxsize=8)
+def figures(folder: Path) -> dict:
+    """The counts a build wrote (one small function, so that it can move to the build object that holds them)."""
+    found = statistics.read(folder)
+    if found is None:
+        raise Unavailable(f"build {folder.name} has no statistics (it was made before they were counted): "
+                          "run `samenleven build`")
+    return found
+
+
+@lru_cache(maxsize=16)
+def drawn(folder: Path, lang: str, root: str) -> dict:
+    """The charts, their tables and the map of a build, in ``lang``, linked to pages under ``root``."""
+    found, say = figures(folder), (lambda text: translate(text, lang))
+    shown = {"charts": [], "municipalities": table(found["municipalities"], "zonder plaats", lang)}
+    for key, heading, nothing in CHARTS:
+        rows = table(found["charts"][key], nothing, lang)
+        svg = charts.bars([charts.Bar(r["label"], r["href"], r["values"], r["none"])
+                           for r in rows], (say(heading), say("Aantal praktijken en initiatieven, als staafdiagram; "
+                                                               "de tabel ernaast geeft dezelfde cijfers.")),
+                          {name: say(NAMES[name]) for name in SERIES}, lambda row: row_title(row, lang))
+        shown["charts"].append({"key": key, "heading": say(heading), "svg": svg, "rows": rows})
+    shown["map"] = choropleth(folder, found, lang)
+    return shown
+
+
+def table(chart: dict, nothing: str, lang: str) -> list[dict]:
+    """The rows of a chart in ``lang``, each with its link, and last the row of what has no value."""
+    rows = [{"label": row["label"][lang], "href": href(row["uri"]) if row["uri"] else None, "nis": row["nis"],
+             "values": {name: row[name] for name in SERIES}, "none": False} for row in chart["rows"]]
+    rows.append({"label": translate(nothing, lang), "href": None, "nis": None,
+                 "values": {name: chart["none"][name] for name in SERIES}, "none": True})
+    return rows
+
+
+def row_title(row, lang: str) -> str:
+    """The text of a bar's ``<title>``: its name and its numbers."""
+    counts = ", ".join(f"{translate(NAMES[name], lang).lower()}: {row.values[name]}" for name in SERIES)
+    return f"{row.label}: {counts}"
+
+
+def choropleth(folder: Path, found: dict, lang: str) -> str | None:
+    """The map of the initiatives per municipality; None for a build without boundaries."""
+    shapes = boundaries(folder)
+    if shapes is None:
+        return None
+    by_nis = {row["nis"]: row for row in found["municipalities"]["rows"]}
+    minter, say = Minter(settings()["base"]), (lambda text: translate(text, lang))
+
+    def title(nis, name, value):
+        row = by_nis.get(nis, {"practices": 0, "initiatives": 0})
+        counts = ", ".join(f"{say(NAMES[kind]).lower()}: {row[kind]}" for kind in SERIES)
+        return f"{by_nis[nis]['label'][lang] if nis in by_nis else name}: {counts}"
+
+    def legend(bounds):
+        low, high = bounds
+        return f"{low}+" if high is None else str(low) if low == high else f"{low}–{high}"
+
+    return maps.choropleth(shapes, {nis: row["initiatives"] for nis, row in by_nis.items()},
+                           lambda nis: href(minter.municipality(nis)), title,
+                           (say("Initiatieven per gemeente"), say("Kaart van Vlaanderen en Brussel, elke gemeente "
+                                                                  "gekleurd naar het aantal initiatieven; de tabel "
+                                                                  "eronder geeft dezelfde cijfers.")), legend)
+
+
+def outline(uri: str) -> str | None:
+    """The map with the municipality ``uri`` highlighted, for its page; None for anything else."""
+    store = get_store()
+    prefix = Minter(settings()["base"]).municipality("")
+    if not uri.startswith(prefix):
+        return None
+    return highlighted(store.folder, uri[len(prefix):], page_language())
+
+
+@lru_cache(maxsize=4)
+def boundaries(folder: Path) -> dict | None:
+    """The projected boundaries a build wrote, read once."""
+    return maps.read(folder)
+
+
+@lru_cache(maxsize=64)
+def highlighted(folder: Path, nis: str, lang: str) -> str | None:
+    """The map of a build with municipality ``nis`` highlighted, in ``lang``."""
+    shapes = boundaries(folder)
+    if shapes is None or nis not in shapes["municipalities"]:
+        return None
+    name = shapes["municipalities"][nis]["name"]
+    return maps.outline(shapes, nis, (f"{name} {translate('op de kaart van Vlaanderen en Brussel', lang)}",
+                                      translate("De gemeente is donker gekleurd, de andere gemeenten grijs.", lang)))
