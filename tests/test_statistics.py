@@ -285,6 +285,7 @@ def test_the_home_page_and_the_menu_link_to_the_statistics(server):
     for page in ("/", "/ns"):
         body = fetch(url + page, headers={"Accept": "text/html"})[2].decode()
         assert 'href="/statistieken"' in body
+    assert f"<loc>{url}/statistieken</loc>" in fetch(url + "/sitemap.xml")[2].decode()
 
 
 def svgs(html: str) -> list:
