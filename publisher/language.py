@@ -211,8 +211,8 @@ MESSAGES = {
     "zonder doelgroep": "no target group",
     "zonder plaats": "no place",
     "zonder datum": "no date",
-    "Aantal praktijken en initiatieven, als staafdiagram; de tabel ernaast geeft dezelfde cijfers.":
-        "Number of practices and initiatives, as a bar chart; the table beside it gives the same numbers.",
+    "Staafdiagram van praktijken en initiatieven; de tabel ernaast geeft de cijfers.":
+        "Bar chart of practices and initiatives; the table beside it gives the numbers.",
     "Het jaar waarin een praktijk of initiatief voor het eerst in deze dataset verscheen (dct:issued): de bronnen "
     "geven zelf geen datum.":
         "The year a practice or initiative first appeared in this dataset (dct:issued): the sources give no date.",

@@ -39,13 +39,14 @@ def page():
 
 @blueprint.get("/statistics")
 def english():
-    """The English address of the page: the page in English (the language switch then remembers it)."""
+    """Send the English address to the page in English (and the language switch then remembers it)."""
     return redirect(url_for("statistics.page", lang="en"), 301)
 
 
 @lru_cache(maxsize=8)
 def figures(folder: Path) -> dict:
-    """The counts a build wrote (one small function, so that it can move to the build object that holds them)."""
+    """Return the counts a build wrote (one small function, so that it can move to the build object that holds
+    them); 503 for a build without them."""
     found = statistics.read(folder)
     if found is None:
         raise Unavailable(f"build {folder.name} has no statistics (it was made before they were counted): "
@@ -55,18 +56,23 @@ def figures(folder: Path) -> dict:
 
 @lru_cache(maxsize=16)
 def drawn(folder: Path, lang: str, root: str) -> dict:
-    """The charts, their tables and the map of a build, in ``lang``, linked to pages under ``root``."""
-    found, say = figures(folder), (lambda text: translate(text, lang))
-    shown = {"charts": [], "municipalities": table(found["municipalities"], "zonder plaats", lang)}
+    """Draw the charts, their tables and the map of a build in ``lang``, linked to pages under ``root``."""
+    found = figures(folder)
+    shown = {"charts": [], "municipalities": table(found["municipalities"], "zonder plaats", lang),
+             "map": choropleth(folder, found, lang)}
     for key, heading, nothing in CHARTS:
         rows = table(found["charts"][key], nothing, lang)
-        svg = charts.bars([charts.Bar(r["label"], r["href"], r["values"], r["none"])
-                           for r in rows], (say(heading), say("Aantal praktijken en initiatieven, als staafdiagram; "
-                                                               "de tabel ernaast geeft dezelfde cijfers.")),
-                          {name: say(NAMES[name]) for name in SERIES}, lambda row: row_title(row, lang))
-        shown["charts"].append({"key": key, "heading": say(heading), "svg": svg, "rows": rows})
-    shown["map"] = choropleth(folder, found, lang)
+        shown["charts"].append({"key": key, "heading": translate(heading, lang), "rows": rows,
+                                "svg": bar_chart(translate(heading, lang), rows, lang)})
     return shown
+
+
+def bar_chart(heading: str, rows: list[dict], lang: str) -> str:
+    """Draw the rows of a table as a bar chart."""
+    description = translate("Staafdiagram van praktijken en initiatieven; de tabel ernaast geeft de cijfers.", lang)
+    return charts.bars([charts.Bar(row["label"], row["href"], row["values"], row["none"]) for row in rows],
+                       (heading, description), {name: translate(NAMES[name], lang) for name in SERIES},
+                       lambda bar: row_title(bar, lang))
 
 
 def table(chart: dict, nothing: str, lang: str) -> list[dict]:
