@@ -59,12 +59,21 @@ def _polygons(geometry: dict) -> list:
 
 
 def _ring(points: list) -> str:
-    """SVG path data of a closed ring: absolute start, relative steps (shorter), repeated points left out."""
+    """SVG path data of a closed ring: absolute start, relative steps (shorter), repeated points left out.
+
+    A ring that rounds to fewer than three points is left out: ``l`` without numbers would be an error in the path
+    data, and SVG stops drawing a path at its first error (SVG 2, "Error handling in path data").
+
+    >>> _ring([(0, 0), (5, 0), (5, 5), (0, 0)]), _ring([(1, 1), (1, 1), (2, 1), (1, 1)])
+    ('M0 0l5 0 0 5z', '')
+    """
     (x, y), steps = points[0], []
     for px, py in points[1:-1]:  # a GeoJSON ring repeats its first point last; ``z`` closes it
         if (px, py) != (x, y):
-            steps.append(f"{px - x} {py - y}".replace(" -", "-"))
+            steps.append(f"{px - x} {py - y}")
             x, y = px, py
+    if len(steps) < 2:
+        return ""
     return f"M{points[0][0]} {points[0][1]}l" + " ".join(steps).replace(" -", "-") + "z"
 
 
