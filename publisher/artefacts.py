@@ -11,6 +11,8 @@ from publisher.vocab import SKOS, SL
 STORE, MANIFEST = "store", "build.json"
 ONTOLOGY = "ontology.ttl"  # the ontology as published with the build
 SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
+STATISTICS = "statistics.json"  # the counts of the statistics page, counted once by the build (publisher.statistics)
+MAP = "map.json"  # the 2025 municipal boundaries as SVG paths, projected once by the build (publisher.maps)
 
 # What the end-of-build summary counts, by class (and what a store that opens must hold an instance of).
 COUNTED = {

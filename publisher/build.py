@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import dumps, feed, history, inference, loader, shrink, state, tables, validate
+from publisher import dumps, feed, history, inference, loader, maps, shrink, state, tables, validate
+from publisher import statistics as figures  # build.statistics is VoID's
 from publisher.artefacts import COUNTED, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
 from publisher.config import PROJECT_DIR
 from publisher.errors import NotConforming, PublisherError
@@ -166,6 +167,8 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         downloads = [dump.name for dump in dumps.DUMPS]
         downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
         downloads += tables.write(partial, published, settings["base"])
+        figures.write(partial, settings["base"])  # what the statistics page shows, counted once (issue 13)
+        maps.write(partial, settings["graph_dir"])
         # ---
         manifest["files"] = dumps.describe(partial, downloads)
         manifest["peak_memory_mb"] = peak_memory_mb()

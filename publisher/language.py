@@ -185,4 +185,51 @@ MESSAGES = {
     "Titel": "Title",
     "Meerdere waarden": "Several values",
     "ja": "yes",
+    # Statistics page
+    "Statistieken": "Statistics",
+    "praktijken en initiatieven per beleidsdomein, doelgroep, provincie en jaar, en op de kaart.":
+        "practices and initiatives by policy domain, target group, province and year, and on the map.",
+    "Hoeveel praktijken en initiatieven de databank telt per beleidsdomein, doelgroep, provincie en jaar, en per "
+    "gemeente op de kaart.":
+        "How many practices and initiatives the database holds by policy domain, target group, province and year, "
+        "and by municipality on the map.",
+    "In totaal": "In all",
+    "praktijken": "practices",
+    "initiatieven": "initiatives",
+    "Een praktijk telt waar haar initiatieven lopen. Een initiatief in een deelgemeente, district of wijk telt bij "
+    "zijn gemeente, een initiatief in een gemeente die in 2025 fuseerde bij de gemeente die ze verving, en een "
+    "gemeente bij haar provincie (Brussel bij het Brussels Hoofdstedelijk Gewest). Wat meer waarden heeft, telt bij "
+    "elk ervan; wat er geen heeft, staat in een rij van zijn eigen, zodat niets wegvalt.":
+        "A practice counts where its initiatives run. An initiative in a sub-municipality, district or neighbourhood "
+        "counts for its municipality, an initiative in a municipality that merged in 2025 for the one that replaced "
+        "it, and a municipality for its province (Brussels for the Brussels-Capital Region). What has several "
+        "values counts for each; what has none has a row of its own, so that nothing drops out.",
+    "Per beleidsdomein": "By policy domain",
+    "Per doelgroep": "By target group",
+    "Per provincie": "By province",
+    "Per jaar van eerste publicatie": "By year first published",
+    "Per gemeente": "By municipality",
+    "zonder beleidsdomein": "no policy domain",
+    "zonder doelgroep": "no target group",
+    "zonder plaats": "no place",
+    "zonder datum": "no date",
+    "Staafdiagram van praktijken en initiatieven; de tabel ernaast geeft de cijfers.":
+        "Bar chart of practices and initiatives; the table beside it gives the numbers.",
+    "Het jaar waarin een praktijk of initiatief voor het eerst in deze dataset verscheen (dct:issued): de bronnen "
+    "geven zelf geen datum.":
+        "The year a practice or initiative first appeared in this dataset (dct:issued): the sources give no date.",
+    "Initiatieven per gemeente": "Initiatives per municipality",
+    "Kaart van Vlaanderen en Brussel, elke gemeente gekleurd naar het aantal initiatieven; de tabel eronder geeft "
+    "dezelfde cijfers.":
+        "Map of Flanders and Brussels, each municipality coloured by its number of initiatives; the table below "
+        "gives the same numbers.",
+    "De gemeenten van Vlaanderen en Brussel (grenzen van 2025), gekleurd naar het aantal initiatieven; elke "
+    "gemeente leidt naar haar pagina. Bron van de grenzen: Statbel, Provincies in Cijfers.":
+        "The municipalities of Flanders and Brussels (2025 boundaries), coloured by their number of initiatives; "
+        "each municipality leads to its page. Source of the boundaries: Statbel, Provincies in Cijfers.",
+    "Deze build heeft geen gemeentegrenzen om een kaart van te tekenen.":
+        "This build has no municipal boundaries to draw a map from.",
+    "op de kaart van Vlaanderen en Brussel": "on the map of Flanders and Brussels",
+    "De gemeente is donker gekleurd, de andere gemeenten grijs.":
+        "The municipality is dark, the other municipalities grey.",
 }

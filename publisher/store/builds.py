@@ -39,6 +39,7 @@ class Build:
 
     def __init__(self, folder: Path, graph: "Graph"):
         self.folder, self.graph = folder, graph
+        self.memo: dict = {}  # what views derive from this build (drawings), kept while it is served
         try:
             self.manifest = state.read_json(folder / artefacts.MANIFEST, RECOVERY)
             _check(graph, self.manifest)
@@ -57,6 +58,17 @@ class Build:
         if path is None or not Path(path).is_file():
             raise NotFound(f"build {self.manifest['id']} has no file {name}")
         return Path(path)
+
+    def document(self, name: str) -> dict | None:
+        """Return a JSON artefact of the build (``statistics.json``, ``map.json``), read once; None when the build
+        has none (it was made before the artefact existed).
+
+        :raises StateError: the file cannot be read.
+        """
+        if name not in self.memo:
+            path = self.folder / name
+            self.memo[name] = state.read_json(path, "build again to write it anew") if path.exists() else None
+        return self.memo[name]
 
     def feed(self) -> feed.Stream:
         """Return the build's change feed.

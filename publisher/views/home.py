@@ -59,7 +59,7 @@ def sitemap():
     """Every page of the build: the home page, the ontology, the queries, and each resource's document."""
     store, base = get_store(), settings()["base"]
     pages = [(url_for(endpoint, _external=True), None) for endpoint in
-             ("home.home", "ontology.ontology", "sparql.endpoint", "queries.listing")]
+             ("home.home", "ontology.ontology", "sparql.endpoint", "queries.listing", "statistics.page")]
     pages += [(url_for("queries.run", name=name, _external=True), None)
               for name in current_app.extensions["samenleven.queries"]]
     for row in store.graph.select(DOCUMENTS, prefix=ox.Literal(base + "id/")):

@@ -9,11 +9,13 @@ negotiates on ``Accept``; a suffix (``.ttl``) or a ``format`` parameter picks on
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from publisher import formats, schemaorg
+from publisher import formats, maps, schemaorg
 from publisher.errors import BadRequest, NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter
+from publisher.artefacts import MAP
 from publisher.store import description as descriptions
+from publisher.uris import Minter
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
 from publisher.views.representation import OFFERED, alternates, negotiated
 
@@ -63,7 +65,8 @@ def html(description, key: str) -> Response:
                               description.uri.value, url, lang)
     body = render_template("resource.html", page=page, description=description, jsonld=schemaorg.script(data),
                            alternates=alternates(url, HTML, description.page), url=url,
-                           usage=[(presenter.value(c), p, i) for c, p, i in usage])
+                           usage=[(presenter.value(c), p, i) for c, p, i in usage],
+                           outline=outline(description.uri.value))
     return in_language(Response(body, content_type=HTML.content_type))
 
 
@@ -113,3 +116,11 @@ def page_number() -> int:
     if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
         raise BadRequest(f"page must be a whole number from 1, not {value!r}")
     return int(value)
+
+
+def outline(uri: str) -> str | None:
+    """The map with the municipality ``uri`` highlighted, for its page; None for anything else."""
+    prefix = Minter(settings()["base"]).municipality("")
+    if not uri.startswith(prefix):
+        return None
+    return maps.page_outline(get_store().document(MAP), uri[len(prefix):], page_language())
