@@ -122,14 +122,22 @@ def usage(store: ox.Store, scheme: str) -> list:
 
 
 def concise(store: ox.Store, node: ox.NamedNode) -> list:
-    """Return the concise bounded description of ``node``: its triples, blank-node objects followed to the end."""
+    """Return the concise bounded description of ``node`` in ``store``."""
+    return bounded(node, lambda subject: (quad.triple for quad in store.quads_for_pattern(subject, None, None)))
+
+
+def bounded(node, outgoing) -> list:
+    """Return the concise bounded description of ``node``: its triples, blank-node objects followed to the end.
+
+    :param outgoing: a function from a subject to its triples (a store's, or ``indexes.outgoing`` of a list's).
+    """
     seen, pending, found = {node}, [node], []
     while pending:
-        for quad in store.quads_for_pattern(pending.pop(), None, None):
-            found.append(quad.triple)
-            if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
-                seen.add(quad.object)
-                pending.append(quad.object)
+        for triple in outgoing(pending.pop()):
+            found.append(triple)
+            if isinstance(triple.object, ox.BlankNode) and triple.object not in seen:
+                seen.add(triple.object)
+                pending.append(triple.object)
     return found
 
 

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 
 from publisher import language
 from publisher.description import LABELS, Description
-from publisher.layout import Layout, index, prefixed
+from publisher.indexes import index
+from publisher.layout import Layout, prefixed
 from publisher.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, SL
 
 LEADS = (DCT.abstract, DCT.description, SKOS.definition, RDFS.comment)
