@@ -6,18 +6,12 @@ half of a server's start-up); ``publisher.build`` writes these files, ``publishe
 
 from pathlib import Path
 
-from publisher.vocab import SKOS, SL
+from publisher import kinds
 
 STORE, MANIFEST = "store", "build.json"
 ONTOLOGY = "ontology.ttl"  # the ontology as published with the build
 SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
-
-# What the end-of-build summary counts, by class (and what a store that opens must hold an instance of).
-COUNTED = {
-    "practices": SL.Practice, "initiatives": SL.Initiative, "organisations": SL.Organisation,
-    "programmes": SL.Programme, "municipalities": SL.Municipality, "localities": SL.Locality,
-    "provinces": SL.Province, "regions": SL.Region, "concepts": SKOS.Concept,
-}
+KINDS = kinds.FILE  # the registry of kinds the build was made with (``publisher.kinds``)
 
 
 def current(settings: dict) -> Path | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import artefacts, description, layout, sandbox, sparql, state
+from publisher import artefacts, description, kinds, layout, sandbox, sparql, state
 from publisher.errors import BadRequest, Forbidden, MalformedQuery, PublisherError, Unavailable
 from publisher.vocab import RDF
 
@@ -39,7 +39,8 @@ class Store:
         try:
             self.manifest = state.read_json(folder / artefacts.MANIFEST, RECOVERY)
             self.oxigraph = ox.Store.read_only(str(folder / artefacts.STORE))
-            _check(self.oxigraph, self.manifest)
+            self.kinds = kinds.of_build(folder)
+            _check(self.oxigraph, self.manifest, self.kinds)
             self.ontology = _turtle(folder / artefacts.ONTOLOGY)
             self.shapes = _turtle(folder / artefacts.SHAPES)
             self.layout = layout.Layout(self.shapes, self.ontology)
@@ -186,13 +187,14 @@ def _kept(root: Path) -> list[Path]:
                   key=lambda p: p.name, reverse=True)
 
 
-def _check(store: ox.Store, manifest: dict) -> None:
+def _check(store: ox.Store, manifest: dict, registry: kinds.Registry) -> None:
     """Check that ``store`` holds what the manifest counts: a store whose index files are garbled can open empty.
 
     :raises ValueError: a counted class of which the store holds no instance.
     """
-    for name, cls in artefacts.COUNTED.items():
-        if manifest["counts"].get(name) and next(store.quads_for_pattern(None, RDF.type, cls), None) is None:
+    for kind in registry.where("counted"):
+        name = kind.name
+        if manifest["counts"].get(name) and next(store.quads_for_pattern(None, RDF.type, kind.cls), None) is None:
             raise ValueError(f"the store holds no {name}, the manifest counts {manifest['counts'][name]}")
 
 

@@ -58,7 +58,7 @@ def html(description, key: str) -> Response:
     page = presenter.page(description)
     url = local(settings()["base"] + "doc/" + key)
     data = schemaorg.document(description.triples + description.labels + description.links(),
-                              description.uri.value, url, lang)
+                              description.uri.value, url, lang, store.kinds)
     body = render_template("resource.html", page=page, description=description, jsonld=schemaorg.script(data),
                            alternates=alternates(url, HTML, description.page), url=url,
                            usage=[(presenter.value(c), p, i) for c, p, i in usage])
