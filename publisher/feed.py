@@ -1,5 +1,6 @@
 """The change feed: a Linked Data Event Stream of every version of each resource of a tracked kind (``kinds.toml``:
-practices, initiatives, organisations, programmes), carried from build to build (issue 5; LDES 1.0.0-alpha on TREE, deletions from the LDES working draft).
+practices, initiatives, organisations, programmes), carried from build to build (issue 5; LDES 1.0.0-alpha on
+TREE, deletions from the LDES working draft).
 
 Each build reads the previous build's members and appends one for each tracked resource whose description is new
 or changed since (its SHA-256 in ``versions.json`` differs from its newest member's), and a deletion marker for
