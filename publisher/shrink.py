@@ -3,8 +3,8 @@
 An empty or half-copied ``graph/`` validates (nothing left to violate a shape), and once published its removals are
 deletions in the change feed, which harvesters apply and keep for good (issue 10). So a build that would remove
 more than ``max_shrink`` of the resources of a guarded kind (``kinds.toml``: practices, initiatives,
-organisations) the previous build published is refused, listing what would disappear; ``samenleven build --allow-shrink`` publishes it anyway. The first build is never
-refused: there is nothing to remove.
+organisations) the previous build published is refused, listing what would disappear; ``samenleven build
+--allow-shrink`` publishes it anyway. The first build is never refused: there is nothing to remove.
 """
 
 from publisher.errors import PublisherError

@@ -1,8 +1,9 @@
 """Flat CSV tables of the graph for people who do not speak RDF, each with its CSV on the Web metadata (issue 5).
 
-One table per tabled kind of thing (``kinds.toml``), one row per resource, sorted by URI: ``tables/{name}.csv`` is UTF-8 (no byte-order mark)
-with a header row of the columns' names, commas and CRLF line ends (RFC 4180). Texts are Dutch, else English, else
-untagged. A linked resource has a column of URIs (``gemeenten``) and one of names (``gemeenten_namen``).
+One table per tabled kind of thing (``kinds.toml``), one row per resource, sorted by URI: ``tables/{name}.csv`` is
+UTF-8 (no byte-order mark) with a header row of the columns' names, commas and CRLF line ends (RFC 4180). Texts
+are Dutch, else English, else untagged. A linked resource has a column of URIs (``gemeenten``) and one of names
+(``gemeenten_namen``).
 
 **Multi-valued cells** join their values with `` | `` (space, vertical bar, space): URIs sorted, their names in the
 same order, other values sorted. ``cell.split(" | ")`` gives them back, as does a CSVW processor: the metadata sets
