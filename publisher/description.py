@@ -141,9 +141,10 @@ def bounded(node, outgoing) -> list:
     return found
 
 
-def labels(store: ox.Store, nodes, types: bool = False) -> list:
-    """Return the label triples (every language) of ``nodes``, and their types when ``types``."""
-    predicates = LABELS + ((RDF.type,) if types else ())
+def labels(store: ox.Store, nodes, types: bool = False, names: tuple = LABELS) -> list:
+    """Return the label triples (every language) of ``nodes`` by the properties ``names``, and their types when
+    ``types``."""
+    predicates = names + ((RDF.type,) if types else ())
     return [quad.triple for node in sorted(set(nodes), key=str) for predicate in predicates
             for quad in store.quads_for_pattern(node, predicate, None)]
 

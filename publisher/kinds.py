@@ -75,6 +75,10 @@ class Registry:
         """Every label property of every kind, once, in order."""
         return tuple(dict.fromkeys(p for kind in self.kinds for p in kind.labels))
 
+    def names(self, generic: tuple) -> tuple:
+        """The properties a page names a resource by: ``generic`` ones first, then each kind's preferred label."""
+        return tuple(dict.fromkeys((*generic, *(kind.labels[0] for kind in self.kinds))))
+
     def segment(self, uri: str) -> Kind | None:
         """The kind a URI's type segment names (``{base}id/{segment}/{key}``), None for another URI.
 

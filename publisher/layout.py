@@ -49,7 +49,9 @@ def _number(term, default=_LAST) -> float:
 class Layout:
     """The page layout of the build's shapes and ontology."""
 
-    def __init__(self, shapes, ontology):
+    def __init__(self, shapes, ontology, names: tuple = ()):
+        """:param names: the properties that name a resource, in order of preference (``kinds.Registry.names``)."""
+        self.names = names
         extra = list(ox.parse(path=str(LABELS_FILE), format=ox.RdfFormat.TURTLE))
         shaped, described = index(shapes), index(list(ontology) + extra)
         self.groups = {s: (_number(p.get(SH.order, [None])[0]), p.get(RDFS.label, []))

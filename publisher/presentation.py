@@ -178,7 +178,7 @@ class Presenter:
 
     def _label(self, uri) -> ox.Literal | None:
         found = self.names.get(uri, {})
-        return language.pick([o for p in LABELS for o in found.get(p, [])], self.lang)
+        return language.pick([o for p in self.layout.names or LABELS for o in found.get(p, [])], self.lang)
 
     def _sort_key(self, term) -> tuple:
         if isinstance(term, ox.Literal):

@@ -36,14 +36,16 @@ def document(triples, uri: str, url: str, lang: str = "nl", registry: Registry |
     :param lang: the page's language; texts fall back to Dutch, then English, then untagged.
     :param registry: the kinds of the build (default: the project's, ``kinds.default``).
     """
-    graph, node = _Graph(triples, lang), ox.NamedNode(uri)
-    found = (registry or default()).of(graph.objects(node, RDF.type))
+    registry = registry or default()
+    graph, node = _Graph(triples, lang, registry.names(LABELS)), ox.NamedNode(uri)
+    found = registry.of(graph.objects(node, RDF.type))
     if found is None or found.schema is None:
         return None
     kind, describe = found.schema, MEMBERS.get(found.cls, lambda graph, node: {})
     dates = {"datePublished": graph.text(node, DCT.issued), "dateModified": graph.text(node, DCT.modified)}
     homepage = [page.value for page in graph.objects(node, FOAF.homepage) if _link(page)]
-    data = {"@context": CONTEXT, "@type": kind, "@id": _link(node), "name": graph.text(node, *found.labels, *LABELS),
+    data = {"@context": CONTEXT, "@type": kind, "@id": _link(node),
+            "name": graph.text(node, *found.labels, *graph.names_by),
             "description": graph.text(node, DCT.description, SKOS.definition),
             "url": homepage[0] if homepage else url}
     page = {"@type": "WebPage", "@id": url}
@@ -92,8 +94,8 @@ def script(data: dict | None) -> Markup:
 class _Graph:
     """The triples of one description, indexed both ways, read in one language."""
 
-    def __init__(self, triples, lang: str):
-        self.lang = lang
+    def __init__(self, triples, lang: str, names: tuple = LABELS):
+        self.lang, self.names_by = lang, names
         self.out, self.into = defaultdict(list), defaultdict(list)
         for triple in triples:
             self.out[triple.subject, triple.predicate].append(triple.object)
@@ -117,12 +119,12 @@ class _Graph:
 
     def refs(self, nodes, kind: str) -> list:
         """Each linked resource as ``{"@id", "@type", "name"}``, once."""
-        return [_clean({"@id": _link(n), "@type": kind, "name": self.text(n, *LABELS)})
+        return [_clean({"@id": _link(n), "@type": kind, "name": self.text(n, *self.names_by)})
                 for n in dict.fromkeys(nodes) if isinstance(n, ox.NamedNode)]
 
     def names(self, nodes) -> list:
         """The names of the linked resources ``nodes``, once each."""
-        return list(dict.fromkeys(name for n in nodes if (name := self.text(n, *LABELS))))
+        return list(dict.fromkeys(name for n in nodes if (name := self.text(n, *self.names_by))))
 
 
 def _practice(graph: _Graph, node) -> dict:

@@ -43,7 +43,7 @@ class Store:
             _check(self.oxigraph, self.manifest, self.kinds)
             self.ontology = _turtle(folder / artefacts.ONTOLOGY)
             self.shapes = _turtle(folder / artefacts.SHAPES)
-            self.layout = layout.Layout(self.shapes, self.ontology)
+            self.layout = layout.Layout(self.shapes, self.ontology, self.kinds.names(description.LABELS))
         except (PublisherError, OSError, RuntimeError, SyntaxError, ValueError, KeyError, TypeError) as error:
             raise Unopenable(f"build {folder.name} cannot be opened: {' '.join(str(error).split())}") from None
         limits = sandbox.Limits(workers=s.get("query_workers", 2), queue_wait=s.get("query_queue_wait", 1.0),
@@ -62,7 +62,7 @@ class Store:
 
     def labels(self, nodes, types: bool = False) -> list:
         """The label triples of ``nodes``, in every language, and their types when ``types``."""
-        return description.labels(self.oxigraph, nodes, types)
+        return description.labels(self.oxigraph, nodes, types, self.layout.names)
 
     def usage(self, scheme: str) -> list:
         """Each concept of a concept scheme with the number of practices and initiatives that use it."""

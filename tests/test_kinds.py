@@ -162,6 +162,7 @@ def test_its_page_carries_its_schema_org_form(served):
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', body.decode(), re.S)
     data = json.loads(script.group(1))
     assert (data["@type"], data["@id"], data["name"]) == ("Event", str(EVENT), NAME)
+    assert re.search(r"<h1[^>]*>\s*" + re.escape(NAME), body.decode())  # the page is headed by its name
 
 
 def test_search_finds_it_by_its_label_property(served):
