@@ -22,10 +22,11 @@ import pyoxigraph as ox
 from publisher import dumps, feed, history, inference, kinds, loader, shrink, state, tables, validate
 from publisher.artefacts import KINDS, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
 from publisher.config import PROJECT_DIR
-from publisher.errors import NotConforming, PublisherError
+from publisher.errors import InputError, NotConforming, PublisherError
 from publisher.vocab import DCT, PREFIXES, RDF
 
 LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
+SHOWN = 5  # resources named in a refusal
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
 
 
@@ -135,6 +136,13 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
     found = {}
 
     def guard(triples):  # before validating, which takes longest: a refused build answers at once
+        wrong = registry.unregistered(triples, settings["base"])
+        if wrong:  # a kind without its entry would be published uncounted, undated and out of the feed
+            raise InputError(f"{len(wrong)} resource(s) under {settings['base']}id/ belong to no kind of this file "
+                             "whose URI segment they have: add an entry for their class (ontology/README.md, "
+                             "'Adding a kind of thing') or mint them under their kind's segment: "
+                             + "; ".join(wrong[:SHOWN]) + (" and more" if len(wrong) > SHOWN else ""),
+                             Path(settings["ontology_dir"]) / kinds.FILE)
         found["record"] = history.versions(history.digests(triples, registry), previous, created,
                                            history.kinds(triples, registry))
         if not allow_shrink:

@@ -79,6 +79,20 @@ class Registry:
         """The properties a page names a resource by: ``generic`` ones first, then each kind's preferred label."""
         return tuple(dict.fromkeys((*generic, *(kind.labels[0] for kind in self.kinds))))
 
+    def unregistered(self, triples, base: str) -> list[str]:
+        """The resources under ``{base}id/`` whose URI's segment names no kind of theirs: of a class with no entry
+        (a kind forgotten), or under another kind's segment. Each as ``URI (its classes)``, sorted."""
+        types = {}
+        for t in triples:
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(base + "id/"):
+                found = types.setdefault(t.subject, set())
+                if t.predicate == RDF.type:
+                    found.add(t.object)
+        wrong = [uri for uri, classes in types.items()
+                 if (kind := self.segment(uri.value)) is None or kind.cls not in classes]
+        return sorted(f"{uri.value} ({', '.join(sorted(c.value for c in types[uri])) or 'no class'})"
+                      for uri in wrong)
+
     def segment(self, uri: str) -> Kind | None:
         """The kind a URI's type segment names (``{base}id/{segment}/{key}``), None for another URI.
 

@@ -198,3 +198,20 @@ def test_a_registry_entry_that_is_wrong_stops_the_build_naming_the_file(folders,
     assert done.returncode == 2
     assert says in done.stderr and str(Path(ontology / "kinds.toml")) in done.stderr
     assert not (tmp_path / "var" / "current").exists()
+
+
+@pytest.mark.parametrize("forgotten, uri", [
+    (True, str(EVENT)),  # the class, its shape and an instance, but no entry
+    (False, BASE + "id/praktijk/buurtfeest-ledeberg"),  # an event under the segment of practices
+], ids=["kind without its entry", "resource under another kind's segment"])
+def test_a_resource_of_no_kind_stops_the_build_naming_it(folders, tmp_path, forgotten, uri):
+    ontology, graph = tmp_path / "ontology", tmp_path / "graph"
+    shutil.copytree(folders["ontology"], ontology)
+    shutil.copytree(folders["graph"], graph)
+    if forgotten:
+        shutil.copyfile(PROJECT / "ontology" / "kinds.toml", ontology / "kinds.toml")
+    (graph / "evenementen.ttl").write_text(INSTANCE.replace(str(EVENT), uri), encoding="utf-8")
+    done = samenleven({**folders, "ontology": ontology, "graph": graph, "var": tmp_path / "var"}, "build")
+    assert done.returncode == 2
+    assert f"{uri} ({SL.Event})" in done.stderr and str(ontology / "kinds.toml") in done.stderr
+    assert not (tmp_path / "var" / "current").exists()
