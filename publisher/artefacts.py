@@ -6,20 +6,14 @@ half of a server's start-up); ``publisher.build`` writes these files, ``publishe
 
 from pathlib import Path
 
-from publisher.vocab import SKOS, SL
+from publisher import kinds
 
 STORE, MANIFEST = "store", "build.json"
 ONTOLOGY = "ontology.ttl"  # the ontology as published with the build
 SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
 STATISTICS = "statistics.json"  # the counts of the statistics page, counted once by the build (publisher.statistics)
 MAP = "map.json"  # the 2025 municipal boundaries as SVG paths, projected once by the build (publisher.maps)
-
-# What the end-of-build summary counts, by class (and what a store that opens must hold an instance of).
-COUNTED = {
-    "practices": SL.Practice, "initiatives": SL.Initiative, "organisations": SL.Organisation,
-    "programmes": SL.Programme, "municipalities": SL.Municipality, "localities": SL.Locality,
-    "provinces": SL.Province, "regions": SL.Region, "concepts": SKOS.Concept,
-}
+KINDS = kinds.FILE  # the registry of kinds the build was made with (``publisher.kinds``)
 
 
 def current(settings: dict) -> Path | None:

@@ -19,15 +19,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import dumps, feed, history, inference, loader, maps, shrink, state, tables, validate
+from publisher import dumps, feed, history, inference, kinds, loader, maps, shrink, state, tables, validate
 from publisher import statistics as figures  # build.statistics is VoID's
-from publisher.artefacts import COUNTED, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
+from publisher.artefacts import KINDS, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
 from publisher.config import PROJECT_DIR
-from publisher.errors import NotConforming, PublisherError
+from publisher.errors import InputError, NotConforming, PublisherError
 from publisher.store import embedded
 from publisher.vocab import DCT, PREFIXES, RDF
 
 LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
+SHOWN = 5  # resources named in a refusal
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
 
 
@@ -65,20 +66,21 @@ def prepare(settings: dict, progress=lambda message: None, check=lambda triples:
     return Prepared(inputs, triples, report, shapes)
 
 
-def counts(triples) -> dict:
-    """Count the resources of each counted class, the current and historical municipalities apart."""
-    typed = {name: set() for name in COUNTED}
+def counts(triples, registry: kinds.Registry) -> dict:
+    """Count the resources of each counted kind (each class apart), the current and historical municipalities
+    apart."""
+    counted = {kind.cls: kind.name for kind in registry.where("counted")}
+    typed = {name: set() for name in counted.values()}
     historical = set()
     for t in triples:
-        if t.predicate == RDF.type:
-            for name, cls in COUNTED.items():
-                if t.object == cls:
-                    typed[name].add(t.subject)
+        if t.predicate == RDF.type and t.object in counted:
+            typed[counted[t.object]].add(t.subject)
         elif t.predicate == DCT.isReplacedBy:
             historical.add(t.subject)
     found = {name: len(members) for name, members in typed.items()}
-    found["historical municipalities"] = len(typed["municipalities"] & historical)
-    found["current municipalities"] = found["municipalities"] - found["historical municipalities"]
+    municipalities = typed.get("municipalities", set())  # a ceased municipality is replaced by another
+    found["historical municipalities"] = len(municipalities & historical)
+    found["current municipalities"] = len(municipalities) - found["historical municipalities"]
     found["triples"] = len(triples)
     return found
 
@@ -127,6 +129,7 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         raise state.StateError(link, f"is missing while {len(kept)} build(s) are kept in builds/",
                                f"point it at the newest (ln -sfn builds/{kept[-1]} {link}), or remove builds/ to "
                                "start the record of versions and the change feed anew")
+    registry = kinds.load(settings)  # an unreadable registry stops the build before any work, like any input
     in_use = current(settings)
     # The state the build in use left, read first: a file that cannot be read stops the build before any work.
     previous, members = history.read(in_use), feed.read(in_use)
@@ -135,9 +138,17 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
     found = {}
 
     def guard(triples):  # before validating, which takes longest: a refused build answers at once
-        found["record"] = history.versions(history.digests(triples), previous, created, history.kinds(triples))
+        wrong = registry.unregistered(triples, settings["base"])
+        if wrong:  # a kind without its entry would be published uncounted, undated and out of the feed
+            raise InputError(f"{len(wrong)} resource(s) under {settings['base']}id/ belong to no kind of this file "
+                             "whose URI segment they have: add an entry for their class (ontology/README.md, "
+                             "'Adding a kind of thing') or mint them under their kind's segment: "
+                             + "; ".join(wrong[:SHOWN]) + (" and more" if len(wrong) > SHOWN else ""),
+                             Path(settings["ontology_dir"]) / kinds.FILE)
+        found["record"] = history.versions(history.digests(triples, registry), previous, created,
+                                           history.kinds(triples, registry))
         if not allow_shrink:
-            shrink.check(previous, found["record"], settings["max_shrink"])
+            shrink.check(previous, found["record"], settings["max_shrink"], registry)
 
     prepared = prepare(settings, progress, guard)
     record = found["record"]
@@ -151,7 +162,7 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
     partial = builds / f"{build_id}.partial"
     manifest = {
         "id": build_id, "created": created, "base": settings["base"],
-        "content_sha256": digest, "counts": counts(published),
+        "content_sha256": digest, "counts": counts(published, registry),
         "statistics": statistics(published, settings["base"]),
         "warnings": len(prepared.report.warnings),
         "inputs": [loader._shown(p, PROJECT_DIR) for p in prepared.inputs.files],
@@ -160,13 +171,14 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         progress(f"writing the store and dumps to {partial}")
         ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
         _write(partial, published, ontology)
+        shutil.copyfile(Path(settings["ontology_dir"]) / kinds.FILE, partial / KINDS)
         validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
         history.write(partial, record)
         # --- What harvesters download beside the dumps (issue 5): each writes its files into ``partial`` and
         # returns their names relative to it, which the manifest then describes (size, SHA-256).
         downloads = [dump.name for dump in dumps.DUMPS]
         downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
-        downloads += tables.write(partial, published, settings["base"])
+        downloads += tables.write(partial, published, settings["base"], registry)
         figures.write(partial, settings["base"])  # what the statistics page shows, counted once (issue 13)
         maps.write(partial, settings["graph_dir"])
         # ---

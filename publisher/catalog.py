@@ -14,14 +14,7 @@ import pyoxigraph as ox
 
 from publisher import dumps, uris
 from publisher.profiles import Profile
-from publisher.vocab import DCT, FOAF, OWL, RDF, RDFS, SKOS, XSD, Namespace
-
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-VOID = Namespace("http://rdfs.org/ns/void#")
+from publisher.vocab import ADMS, DCAT, DCATAP, DCT, FOAF, OWL, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
 EU = "http://publications.europa.eu/resource/authority/"
 PREFIXES = {"dcat": DCAT.iri, "dcatap": DCATAP.iri, "dct": DCT.iri, "foaf": FOAF.iri, "adms": ADMS.iri,
             "spdx": SPDX.iri, "vcard": VCARD.iri, "skos": SKOS.iri, "xsd": XSD.iri, "rdfs": RDFS.iri}

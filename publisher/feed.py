@@ -1,5 +1,6 @@
-"""The change feed: a Linked Data Event Stream of every version of each practice, initiative, organisation and
-programme, carried from build to build (issue 5; LDES 1.0.0-alpha on TREE, deletions from the LDES working draft).
+"""The change feed: a Linked Data Event Stream of every version of each resource of a tracked kind (``kinds.toml``:
+practices, initiatives, organisations, programmes), carried from build to build (issue 5; LDES 1.0.0-alpha on
+TREE, deletions from the LDES working draft).
 
 Each build reads the previous build's members and appends one for each tracked resource whose description is new
 or changed since (its SHA-256 in ``versions.json`` differs from its newest member's), and a deletion marker for
@@ -29,13 +30,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import history, state
-from publisher.vocab import DCT, RDF, RDFS, XSD, Namespace
+from publisher import state
+from publisher.indexes import bounded, index, outgoing
+from publisher.vocab import AS, DCT, LDES, RDF, RDFS, SH, TREE, XSD
 
-TREE = Namespace("https://w3id.org/tree#")
-LDES = Namespace("https://w3id.org/ldes#")
-AS = Namespace("https://www.w3.org/ns/activitystreams#")
-PREFIXES = {"tree": TREE.iri, "ldes": LDES.iri, "as": AS.iri, "sh": "http://www.w3.org/ns/shacl#"}
+PREFIXES = {"tree": TREE.iri, "ldes": LDES.iri, "as": AS.iri, "sh": SH.iri}
 MEMBERS = "ldes/members.jsonl"  # in the build folder: one member a line, in time order
 PAGE_SIZE = 50
 POLL = 60  # seconds: the ldes:pollingInterval and the max-age of the view, the one document that changes
@@ -138,14 +137,12 @@ def additions(members: list[Member], record: dict, triples: list, base: str) -> 
                if uri not in newest or newest[uri].sha256 != version["sha256"]]
     changes += [(max(when, last), uri, None) for uri, when in record.get("removed", {}).items()
                 if uri in newest and not newest[uri].deleted]
-    by_subject = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)
+    triples_of = outgoing(index(triples))
     number, page = len(members), members[-1].page if members else 0
     added = []
     for i, (stamp, uri, digest) in enumerate(sorted(changes)):
         number, page = number + 1, page + (i % PAGE_SIZE == 0)
-        described = None if digest is None else history.described(ox.NamedNode(uri), by_subject)
+        described = None if digest is None else bounded(ox.NamedNode(uri), triples_of)
         version = _version(member_iri(base, number), uri, stamp, described, f"m{number}b")
         added.append(Member(number, page, uri, stamp, digest,
                             ox.serialize(version, format=ox.RdfFormat.N_TRIPLES).decode()))

@@ -1,5 +1,5 @@
-"""The history of the graph across builds: when each practice, initiative, organisation and programme was first
-published and last changed.
+"""The history of the graph across builds: when each resource of a tracked kind (``kinds.toml``: practices,
+initiatives, organisations, programmes) was first published and last changed.
 
 A build compares each resource's description (its concise bounded description, blank nodes canonicalised) with
 the one the previous build recorded in ``versions.json``: an unchanged resource keeps its dates, a changed or new
@@ -13,47 +13,30 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import state
-from publisher.vocab import DCT, RDF, SL, XSD
+from publisher.indexes import bounded, index, outgoing
+from publisher.kinds import Registry
+from publisher.vocab import DCT, XSD
 
 VERSIONS = "versions.json"
 RECOVERY = ("remove this file to start the record anew (every resource is then dated by the next build), or copy "
             f"{VERSIONS} from an older build in builds/ over it")
-# The tracked classes, each with the name the build summary counts it by.
-KINDS = {SL.Practice: "practices", SL.Initiative: "initiatives", SL.Organisation: "organisations",
-         SL.Programme: "programmes"}
-TRACKED = tuple(KINDS)
 
 
-def digests(triples) -> dict[str, str]:
-    """Return the SHA-256 of the description of each tracked resource, by URI."""
-    by_subject = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)
-    tracked = {t.subject for t in triples if t.predicate == RDF.type and t.object in TRACKED}
+def digests(triples, registry: Registry) -> dict[str, str]:
+    """Return the SHA-256 of the description of each resource of a tracked kind, by URI."""
+    triples_of = outgoing(index(triples))
     found = {}
-    for subject in tracked:
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in described(subject, by_subject))
+    for subject in registry.typed(triples, "tracked"):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in bounded(subject, triples_of))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         lines = sorted(str(quad) for quad in dataset)
         found[subject.value] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return found
 
 
-def kinds(triples) -> dict[str, str]:
-    """Return the kind of each tracked resource (``practices``, ...), by URI."""
-    return {t.subject.value: KINDS[t.object] for t in triples if t.predicate == RDF.type and t.object in KINDS}
-
-
-def described(subject, by_subject: dict) -> list:
-    """The concise bounded description: the subject's triples, following blank-node objects to the end."""
-    seen, pending, found = {subject}, [subject], []
-    while pending:
-        for t in by_subject.get(pending.pop(), ()):
-            found.append(t)
-            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
-                seen.add(t.object)
-                pending.append(t.object)
-    return found
+def kinds(triples, registry: Registry) -> dict[str, str]:
+    """Return the kind of each resource of a tracked kind (``practices``, ...), by URI."""
+    return {subject.value: kind.name for subject, kind in registry.typed(triples, "tracked").items()}
 
 
 def versions(current: dict[str, str], previous: dict, now: str, kinds: dict | None = None) -> dict:

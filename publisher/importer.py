@@ -14,12 +14,12 @@ import rdflib
 from rdflib.namespace import DCTERMS as DCT, PROV, RDF, RDFS, SKOS
 
 from publisher import linker as linking
-from publisher import pages, partners, uris
+from publisher import pages, partners, uris, vocab
 from publisher.errors import InputError, LinkError
 from publisher.places import split_qualifier
 
-SL = rdflib.Namespace(uris.NS)
-SCHEMA = rdflib.Namespace("http://schema.org/")
+SL = rdflib.Namespace(vocab.SL.iri)
+SCHEMA = rdflib.Namespace(vocab.SCHEMA.iri)
 NLD = rdflib.URIRef("http://publications.europa.eu/resource/authority/language/NLD")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 MANY_PLACES = re.compile(r"^(meer dan|ruim|een \w+|tientallen)?\s*\d*\s*(gemeenten|steden|lokale besturen)\b", re.I)

@@ -11,14 +11,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import language
+from publisher.indexes import index  # noqa: F401 (layout.index, read by views/catalog.py)
 from publisher.inference import _closure
-from publisher.vocab import PREFIXES, RDF, RDFS, SH
+from publisher.vocab import PREFIXES, PUB, RDF, RDFS, SH, SLS, VANN
 
 # Prefixes the data never uses, so not in vocab.PREFIXES, that pages show: shape names, sh:IRI, vann.
-NAMES = {**PREFIXES, "sls": "https://w3id.org/samenleven/shapes#", "sh": SH.iri,
-         "vann": "http://purl.org/vocab/vann/"}
+NAMES = {**PREFIXES, "sls": SLS.iri, "sh": SH.iri, "vann": VANN.iri}
 
-PUB = "https://w3id.org/samenleven/publisher#"
 LABELS_FILE = Path(__file__).parent / "labels.ttl"
 OTHER = "Overige"
 _LAST = float("inf")
@@ -40,14 +39,6 @@ class Section:
     predicates: list  # in the order the page shows them
 
 
-def index(triples) -> dict:
-    """Index triples by subject, then predicate: ``{s: {p: [o, ...]}}``."""
-    found = {}
-    for t in triples:
-        found.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
-    return found
-
-
 def _number(term, default=_LAST) -> float:
     try:
         return float(term.value)
@@ -58,7 +49,9 @@ def _number(term, default=_LAST) -> float:
 class Layout:
     """The page layout of the build's shapes and ontology."""
 
-    def __init__(self, shapes, ontology):
+    def __init__(self, shapes, ontology, names: tuple = ()):
+        """:param names: the properties that name a resource, in order of preference (``kinds.Registry.names``)."""
+        self.names = names
         extra = list(ox.parse(path=str(LABELS_FILE), format=ox.RdfFormat.TURTLE))
         shaped, described = index(shapes), index(list(ontology) + extra)
         self.groups = {s: (_number(p.get(SH.order, [None])[0]), p.get(RDFS.label, []))
@@ -79,8 +72,8 @@ class Layout:
         for props in shaped.values():  # a node shape's label names its class where the ontology does not
             for cls in props.get(SH.targetClass, ()):
                 self.labels.setdefault(cls, props.get(RDFS.label, []))
-        self.inverse_labels = {s: p[ox.NamedNode(PUB + "inverseLabel")] for s, p in described.items()
-                               if ox.NamedNode(PUB + "inverseLabel") in p}
+        self.inverse_labels = {s: p[PUB.inverseLabel] for s, p in described.items()
+                               if PUB.inverseLabel in p}
         self.supers = _closure({s: set(p.get(RDFS.subPropertyOf, ())) for s, p in described.items()
                                 if RDFS.subPropertyOf in p})
         self.superclasses = _closure({s: set(p.get(RDFS.subClassOf, ())) for s, p in described.items()

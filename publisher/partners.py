@@ -14,11 +14,11 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS as DCT, FOAF, PROV, RDF, SKOS
 
-from publisher import uris
+from publisher import uris, vocab
 from publisher.places import fold
 
-SL = rdflib.Namespace(uris.NS)
-SCHEMA = rdflib.Namespace("http://schema.org/")
+SL = rdflib.Namespace(vocab.SL.iri)
+SCHEMA = rdflib.Namespace(vocab.SCHEMA.iri)
 SECTIONS = ("Partners", "Organisaties", "Contact")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"https?://[^\s,;]+")

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from publisher import language
+from publisher.indexes import index
+from publisher.layout import Layout, prefixed
 from publisher.store.description import LABELS, Description
-from publisher.layout import Layout, index, prefixed
 from publisher.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, SL
 
 LEADS = (DCT.abstract, DCT.description, SKOS.definition, RDFS.comment)
@@ -177,7 +178,7 @@ class Presenter:
 
     def _label(self, uri) -> ox.Literal | None:
         found = self.names.get(uri, {})
-        return language.pick([o for p in LABELS for o in found.get(p, [])], self.lang)
+        return language.pick([o for p in self.layout.names or LABELS for o in found.get(p, [])], self.lang)
 
     def _sort_key(self, term) -> tuple:
         if isinstance(term, ox.Literal):

@@ -18,14 +18,15 @@ from rapidfuzz import fuzz, process
 from publisher import places, uris
 from publisher.errors import BadRequest
 from publisher.places import fold
+from publisher.vocab import SKOS, SL
 
 MUNICIPALITY = "Municipality"
 # The types of the service: id -> (name, class of the ontology or SKOS). Places come from the linker.
 TYPES = {MUNICIPALITY: "Municipality (current or ceased; also found by sub-municipality, district, postal code)",
          "Province": "Province", "Organisation": "Organisation", "Practice": "Practice",
          "Initiative": "Initiative", "Concept": "Concept (category, target group, policy domain, goal)"}
-CLASSES = {places.SL.iri + name: name for name in ("Province", "Organisation", "Practice", "Initiative")}
-CLASSES["http://www.w3.org/2004/02/skos/core#Concept"] = "Concept"
+CLASSES = {SL[name].value: name for name in ("Province", "Organisation", "Practice", "Initiative")}
+CLASSES[SKOS.Concept.value] = "Concept"
 # The query properties: id -> name. "type" may also be given as the query's own type field.
 PROPERTIES = {"postalCode": "Postal code", "province": "Province (name or NIS code)", "nis": "NIS code",
               "validOn": "Valid on (YYYY-MM-DD)", "type": "Type (one of the service's types)"}

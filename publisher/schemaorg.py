@@ -13,35 +13,39 @@ from collections import defaultdict
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from publisher.kinds import Registry, default
 from publisher.store.description import LABELS
 from publisher.language import pick
 from publisher.presentation import linkable
 from publisher.uris import ORGANISATION, Minter
-from publisher.vocab import DCT, FOAF, OWL, PREFIXES, PROV, RDF, SCHEMA, SKOS, SL, Namespace
+from publisher.vocab import BESLUIT, DCAT, DCT, FOAF, ORG, OWL, PROV, RDF, SCHEMA, SKOS, SL
 
-ORG, BESLUIT, DCAT = (Namespace(PREFIXES[prefix]) for prefix in ("org", "besluit", "dcat"))
 CONTEXT = "https://schema.org"
 # JSON may hold these unescaped, but inside <script> "</" ends the element, and U+2028/U+2029 end a line in
 # older JavaScript; the \u escapes mean the same characters to a JSON parser (RFC 8259, section 7).
 ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def document(triples, uri: str, url: str, lang: str = "nl") -> dict | None:
-    """Return the schema.org JSON-LD of the resource ``uri`` described by ``triples``; None for a class without one.
+def document(triples, uri: str, url: str, lang: str = "nl", registry: Registry | None = None) -> dict | None:
+    """Return the schema.org JSON-LD of the resource ``uri`` described by ``triples``; None for a kind without a
+    schema.org type (``kinds.toml``), or a resource of no kind.
 
     :param triples: the resource's concise bounded description, the labels of the resources it links to, and the
         triples of the resources that link to it (with their labels).
     :param url: the address of the resource's page on this server.
     :param lang: the page's language; texts fall back to Dutch, then English, then untagged.
+    :param registry: the kinds of the build (default: the project's, ``kinds.default``).
     """
-    graph, node = _Graph(triples, lang), ox.NamedNode(uri)
-    classes = graph.objects(node, RDF.type)
-    kind, describe = next((form for cls, form in FORMS.items() if cls in classes), (None, None))
-    if kind is None:
+    registry = registry or default()
+    graph, node = _Graph(triples, lang, registry.names(LABELS)), ox.NamedNode(uri)
+    found = registry.of(graph.objects(node, RDF.type))
+    if found is None or found.schema is None:
         return None
+    kind, describe = found.schema, MEMBERS.get(found.cls, lambda graph, node: {})
     dates = {"datePublished": graph.text(node, DCT.issued), "dateModified": graph.text(node, DCT.modified)}
     homepage = [page.value for page in graph.objects(node, FOAF.homepage) if _link(page)]
-    data = {"@context": CONTEXT, "@type": kind, "@id": _link(node), "name": graph.text(node, *LABELS),
+    data = {"@context": CONTEXT, "@type": kind, "@id": _link(node),
+            "name": graph.text(node, *found.labels, *graph.names_by),
             "description": graph.text(node, DCT.description, SKOS.definition),
             "url": homepage[0] if homepage else url}
     page = {"@type": "WebPage", "@id": url}
@@ -90,8 +94,8 @@ def script(data: dict | None) -> Markup:
 class _Graph:
     """The triples of one description, indexed both ways, read in one language."""
 
-    def __init__(self, triples, lang: str):
-        self.lang = lang
+    def __init__(self, triples, lang: str, names: tuple = LABELS):
+        self.lang, self.names_by = lang, names
         self.out, self.into = defaultdict(list), defaultdict(list)
         for triple in triples:
             self.out[triple.subject, triple.predicate].append(triple.object)
@@ -115,12 +119,12 @@ class _Graph:
 
     def refs(self, nodes, kind: str) -> list:
         """Each linked resource as ``{"@id", "@type", "name"}``, once."""
-        return [_clean({"@id": _link(n), "@type": kind, "name": self.text(n, *LABELS)})
+        return [_clean({"@id": _link(n), "@type": kind, "name": self.text(n, *self.names_by)})
                 for n in dict.fromkeys(nodes) if isinstance(n, ox.NamedNode)]
 
     def names(self, nodes) -> list:
         """The names of the linked resources ``nodes``, once each."""
-        return list(dict.fromkeys(name for n in nodes if (name := self.text(n, *LABELS))))
+        return list(dict.fromkeys(name for n in nodes if (name := self.text(n, *self.names_by))))
 
 
 def _practice(graph: _Graph, node) -> dict:
@@ -215,22 +219,20 @@ def _clean(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
-# The schema.org form of each class: its type and the function that gives its own members.
-FORMS = {
-    SL.Practice: ("CreativeWork", _practice),
+# The members of the schema.org form of some classes, beyond the type, name, description, url and dates every form
+# has; the type is the registry's (``kinds.toml``).
+MEMBERS = {
+    SL.Practice: _practice,
     # Project, not Event: an initiative is an ongoing project without dates, and Google's Event structured data
     # requires a startDate and excludes long-running activities. schema:Project is an Organization, so its place,
     # runners, partners and funding are Organization properties that the Schema Markup Validator accepts.
-    SL.Initiative: ("Project", _initiative),
-    SL.Organisation: ("Organization", _organisation),
+    SL.Initiative: _initiative,
+    SL.Organisation: _organisation,
     # A plan, project or pilot with a responsible organisation, partners and parts: the roles of an initiative.
-    SL.Programme: ("Project", _programme),
-    SL.Municipality: ("AdministrativeArea", _place),
-    SL.Province: ("AdministrativeArea", _place),
-    SL.Region: ("AdministrativeArea", _place),
-    SL.Locality: ("Place", _place),
-    SKOS.Concept: ("DefinedTerm", _concept),
-    SKOS.ConceptScheme: ("DefinedTermSet", _scheme),
+    SL.Programme: _programme,
+    SL.Municipality: _place, SL.Province: _place, SL.Region: _place, SL.Locality: _place,
+    SKOS.Concept: _concept,
+    SKOS.ConceptScheme: _scheme,
 }
 CREATIVE_WORKS = {"CreativeWork", "DefinedTermSet"}
 

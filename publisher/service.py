@@ -8,10 +8,7 @@ endpoint, so that tools that read those examples read ours.
 import pyoxigraph as ox
 
 from publisher import dumps, formats
-from publisher.vocab import DCT, RDF, RDFS, SCHEMA, SH, XSD, Namespace
-
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
+from publisher.vocab import DCT, RDF, RDFS, SCHEMA, SD, SH, VOID, XSD
 PREFIXES = {"sd": SD.iri, "void": VOID.iri, "dct": DCT.iri, "rdfs": RDFS.iri, "sh": SH.iri, "schema": SCHEMA.iri,
             "xsd": XSD.iri}
 _EXECUTABLE = {"SELECT": ("SPARQLSelectExecutable", "select"), "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),

@@ -2,18 +2,15 @@
 
 An empty or half-copied ``graph/`` validates (nothing left to violate a shape), and once published its removals are
 deletions in the change feed, which harvesters apply and keep for good (issue 10). So a build that would remove
-more than ``max_shrink`` of the practices, initiatives or organisations the previous build published is refused,
-listing what would disappear; ``samenleven build --allow-shrink`` publishes it anyway. The first build is never
-refused: there is nothing to remove.
+more than ``max_shrink`` of the resources of a guarded kind (``kinds.toml``: practices, initiatives,
+organisations) the previous build published is refused, listing what would disappear; ``samenleven build
+--allow-shrink`` publishes it anyway. The first build is never refused: there is nothing to remove.
 """
 
-from publisher import uris
 from publisher.errors import PublisherError
+from publisher.kinds import Registry
 
-GUARDED = ("practices", "initiatives", "organisations")
 SHOWN = 5  # URIs listed per kind
-# Records written before the record kept kinds: the kind from the URI's type segment ({base}id/{type}/{key}).
-BY_SEGMENT = {uris.PRACTICE: "practices", uris.INITIATIVE: "initiatives", uris.ORGANISATION: "organisations"}
 
 
 class Shrinking(PublisherError):
@@ -22,11 +19,12 @@ class Shrinking(PublisherError):
     exit_code = 1
 
 
-def removed(previous: dict, record: dict) -> dict[str, tuple[list[str], int]]:
+def removed(previous: dict, record: dict, registry: Registry) -> dict[str, tuple[list[str], int]]:
     """Return, per guarded kind, the URIs the previous record had and ``record`` has not, and how many it had."""
-    found = {kind: ([], 0) for kind in GUARDED}
+    found = {kind.name: ([], 0) for kind in registry.where("guarded")}
     for uri, version in previous.get("resources", {}).items():
-        kind = version.get("kind") or _kind_from_uri(uri)
+        # Records written before the record kept kinds: the kind from the URI's segment ({base}id/{type}/{key}).
+        kind = version.get("kind") or getattr(registry.segment(uri), "name", None)
         if kind in found:
             gone, before = found[kind]
             if uri not in record["resources"]:
@@ -35,12 +33,12 @@ def removed(previous: dict, record: dict) -> dict[str, tuple[list[str], int]]:
     return found
 
 
-def check(previous: dict, record: dict, max_shrink: float) -> None:
+def check(previous: dict, record: dict, max_shrink: float, registry: Registry) -> None:
     """Refuse a build that removes more than ``max_shrink`` (a share, 0 to 1) of any guarded kind.
 
     :raises Shrinking: listing the count and some URIs of each kind that would disappear.
     """
-    found = removed(previous, record)
+    found = removed(previous, record, registry)
     over = [kind for kind, (gone, before) in found.items() if before and len(gone) / before > max_shrink]
     if not over:
         return
@@ -54,12 +52,3 @@ def check(previous: dict, record: dict, max_shrink: float) -> None:
     lines.append("If this is meant, run `samenleven build --allow-shrink` (or raise SAMENLEVEN_MAX_SHRINK).")
     raise Shrinking("\n".join(lines))
 
-
-def _kind_from_uri(uri: str) -> str | None:
-    """The kind a URI's type segment names, for records written before kinds were recorded.
-
-    >>> _kind_from_uri("https://w3id.org/samenleven/id/praktijk/sociale-cohesie")
-    'practices'
-    """
-    parts = uri.split("/id/", 1)
-    return BY_SEGMENT.get(parts[1].split("/", 1)[0]) if len(parts) == 2 else None

@@ -1,8 +1,9 @@
 """Flat CSV tables of the graph for people who do not speak RDF, each with its CSV on the Web metadata (issue 5).
 
-One table per kind of thing, one row per resource, sorted by URI: ``tables/{name}.csv`` is UTF-8 (no byte-order mark)
-with a header row of the columns' names, commas and CRLF line ends (RFC 4180). Texts are Dutch, else English, else
-untagged. A linked resource has a column of URIs (``gemeenten``) and one of names (``gemeenten_namen``).
+One table per tabled kind of thing (``kinds.toml``), one row per resource, sorted by URI: ``tables/{name}.csv`` is
+UTF-8 (no byte-order mark) with a header row of the columns' names, commas and CRLF line ends (RFC 4180). Texts
+are Dutch, else English, else untagged. A linked resource has a column of URIs (``gemeenten``) and one of names
+(``gemeenten_namen``).
 
 **Multi-valued cells** join their values with `` | `` (space, vertical bar, space): URIs sorted, their names in the
 same order, other values sorted. ``cell.split(" | ")`` gives them back, as does a CSVW processor: the metadata sets
@@ -18,7 +19,7 @@ a carriage return, so such a cell, and one that starts with ``'``, gets a ``'`` 
 import csv
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,10 +27,10 @@ import pyoxigraph as ox
 from publisher import language
 from publisher.csvw import KEY, SEPARATOR, metadata_of
 from publisher.errors import InputError
-from publisher.vocab import DCT, FOAF, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SL, Namespace
+from publisher.kinds import Kind, Registry, default
+from publisher.vocab import BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SL
 
 FOLDER = "tables"
-BESLUIT, ORG = Namespace(PREFIXES["besluit"]), Namespace(PREFIXES["org"])
 NIS_CODE = {"@id": SL.NisCode.value, "base": "string", "format": "[0-9]{5}"}
 FORMULA, NUMBER, NUMERIC = ("=", "+", "-", "@", "\t", "\r", "'"), re.compile(r"[+-]?[0-9]+(\.[0-9]+)?"), (
     "integer", "decimal", "double", "float", "number")
@@ -89,8 +90,10 @@ SCOPE = (*link("doelgroepen", "Doelgroepen", "Target groups", SL.targetGroup),
             *link("beleidsdomeinen", "Beleidsdomeinen", "Policy domains", SL.policyDomain),
             *link("programmas", "Programma's", "Programmes", SL.programme, DCT.title))
 
-TABLES = (
-    Table("praktijken", SL.Practice, {"nl": "Praktijken", "en": "Practices"}, {
+# The title, description and columns of the tables of some kinds, by class; which kinds are tabled, and under which
+# name, is the registry's (``kinds.toml``). A tabled kind not here gets ``_generic`` columns.
+WRITTEN = {
+    SL.Practice: ({"nl": "Praktijken", "en": "Practices"}, {
         "nl": "Elke praktijk van de praktijkdatabank, met haar doelen, doelgroepen, beleidsdomeinen en programma's.",
         "en": "Every practice of the database, with its goals, target groups, policy domains and programmes."}, (
         URI, col("titel", "Titel", "Title", DCT.title, required=True),
@@ -101,7 +104,7 @@ TABLES = (
         *link("categorie", "Categorie", "Category", SL.category, many=False, required=True),
         *link("doelen", "Doelen", "Goals", SL.goal), *SCOPE,
         col("zie_ook", "Zie ook", "See also", RDFS.seeAlso, datatype="anyURI", many=True), SOURCES, *DATES)),
-    Table("initiatieven", SL.Initiative, {"nl": "Initiatieven", "en": "Initiatives"}, {
+    SL.Initiative: ({"nl": "Initiatieven", "en": "Initiatives"}, {
         "nl": "Elk lokaal initiatief, met de praktijk die het toepast, waar het loopt en wie het draagt.",
         "en": "Every local initiative, with the practice it applies, where it runs and who runs it."}, (
         URI, col("titel", "Titel", "Title", DCT.title, required=True),
@@ -112,7 +115,7 @@ TABLES = (
         col("spreiding", "Spreiding", "Coverage", DCT.coverage, many=True), *SCOPE,
         *link("gedragen_door", "Gedragen door", "Run by", SL.runBy),
         *link("partners", "Partners", "Partners", SL.partner), *CONTACT, WEBSITE, SOURCES, *DATES)),
-    Table("organisaties", SL.Organisation, {"nl": "Organisaties", "en": "Organisations"}, {
+    SL.Organisation: ({"nl": "Organisaties", "en": "Organisations"}, {
         "nl": "Elke organisatie die initiatieven draagt of programma's uitvoert of steunt.",
         "en": "Every organisation that runs initiatives or runs or supports programmes."}, (
         URI, col("naam", "Naam", "Name", SKOS.prefLabel, required=True),
@@ -121,7 +124,7 @@ TABLES = (
         *link("werkingsgebied", "Werkingsgebied", "Area of operation", BESLUIT.werkingsgebied, many=False),
         *link("deel_van", "Deel van", "Part of", ORG.subOrganizationOf),
         WEBSITE, *CONTACT, SOURCES, *DATES)),
-    Table("gemeenten", SL.Municipality, {"nl": "Gemeenten", "en": "Municipalities"}, {
+    SL.Municipality: ({"nl": "Gemeenten", "en": "Municipalities"}, {
         "nl": "Elke Belgische gemeente, ook wie in een fusie opging: die heeft 'vervangen door' en een einddatum.",
         "en": "Every Belgian municipality, also those merged into another: they have 'replaced by' and an end date."}, (
         URI, col("nis_code", "NIS-code", "NIS code", SKOS.notation, datatype=NIS_CODE, required=True),
@@ -135,25 +138,43 @@ TABLES = (
         col("geldig_tot_en_met", "Geldig tot en met", "Valid until", SL.validUntil, datatype="date"),
         *link("vervangen_door", "Vervangen door", "Replaced by", DCT.isReplacedBy),
         *link("vervangt", "Vervangt", "Replaces", DCT.replaces))),
-)
+}
 
 
-def write(folder: Path, triples: list, base: str) -> list[str]:
+def of(registry: Registry) -> tuple[Table, ...]:
+    """The tables of the tabled kinds of a registry, in its order."""
+    return tuple(Table(kind.table, kind.cls, *WRITTEN.get(kind.cls) or _generic(kind)) for kind in
+                 registry.where("table"))
+
+
+def _generic(kind: Kind) -> tuple:
+    """The title, description and columns of a kind's table that this module gives no columns: its URI, its name
+    (its first label property), its sources and its dates."""
+    title = {"nl": kind.table.capitalize(), "en": kind.name.capitalize()}
+    description = {"nl": f"Elke resource van klasse {kind.cls.value}, met haar naam, bronnen en data.",
+                   "en": f"Every resource of class {kind.cls.value}, with its name, sources and dates."}
+    name = col("naam", "Naam", "Name", kind.labels[0])
+    return title, description, (URI, name, replace(SOURCES, required=False), *DATES)
+
+
+def write(folder: Path, triples: list, base: str, registry: Registry | None = None) -> list[str]:
     """Write each table and its CSVW metadata into ``folder/tables``; return their names relative to ``folder``.
+
+    :param registry: the kinds, of which the tabled ones get a table (default: the project's, ``kinds.default``).
 
     :param base: unused: the graph's URIs carry it already, and the metadata names its table by a relative URL.
     :raises InputError: a value holds the separator, or a single-valued column has several values.
     """
-    graph = _Graph(triples)
+    graph, written = _Graph(triples), of(registry or default())
     (folder / FOLDER).mkdir(exist_ok=True)
-    for table in TABLES:
+    for table in written:
         rows, tags = graph.rows(table)
         data, metadata = table.files
         with open(folder / data, "w", encoding="utf-8", newline="") as stream:
             csv.writer(stream).writerows([[column.name for column in table.columns], *rows])
         document = json.dumps(metadata_of(table, tags), indent=2, ensure_ascii=False)
         (folder / metadata).write_text(document + "\n", encoding="utf-8")
-    return [name for table in TABLES for name in table.files]
+    return [name for table in written for name in table.files]
 
 
 class _Graph:

@@ -8,13 +8,29 @@ with ``DEFAULT_BASE``; the build rebases it when the configured base differs.
 import re
 import unicodedata
 
-DEFAULT_BASE = "https://w3id.org/samenleven/"
-NS = "https://w3id.org/samenleven/ns#"
-ONTOLOGY = "https://w3id.org/samenleven/ns"
+from publisher import kinds
+from publisher.vocab import NS, ONTOLOGY, SKOS, SL  # noqa: F401 (uris.NS, uris.ONTOLOGY)
 
-# The Dutch type names of data.vlaanderen.be.
-PRACTICE, INITIATIVE, ORGANISATION, PROGRAMME = "praktijk", "initiatief", "organisatie", "programma"
-MUNICIPALITY, PROVINCE, REGION, LOCALITY, SOURCE = "gemeente", "provincie", "gewest", "plaats", "bron"
+DEFAULT_BASE = "https://w3id.org/samenleven/"
+
+
+
+def segment(cls) -> str:
+    """The type segment of a kind of the project's registry (``ontology/kinds.toml``): the Dutch type names of
+    data.vlaanderen.be.
+
+    >>> segment(SL.Practice)
+    'praktijk'
+    """
+    return kinds.default()[cls].segment
+
+
+# The kinds the importer, the gazetteer and the municipalities mint URIs of.
+PRACTICE, INITIATIVE, ORGANISATION, PROGRAMME = (segment(SL[c]) for c in ("Practice", "Initiative", "Organisation",
+                                                                          "Programme"))
+MUNICIPALITY, PROVINCE, REGION, LOCALITY, SOURCE = (segment(SL[c]) for c in ("Municipality", "Province", "Region",
+                                                                             "Locality", "SourceDocument"))
+CONCEPT, SCHEME = segment(SKOS.Concept), segment(SKOS.ConceptScheme)
 
 
 def slugify(text: str) -> str:
@@ -55,10 +71,10 @@ class Minter:
         return self.thing(REGION, nis)
 
     def concept(self, scheme: str, code: str) -> str:
-        return self.thing(f"concept/{scheme}", code)
+        return self.thing(f"{CONCEPT}/{scheme}", code)
 
     def scheme(self, name: str) -> str:
-        return self.thing("conceptscheme", name)
+        return self.thing(SCHEME, name)
 
     def source(self, name: str) -> str:
         return self.thing(SOURCE, name)

@@ -1,8 +1,12 @@
-"""Namespaces as pyoxigraph terms: ``SKOS.prefLabel`` is the NamedNode of skos:prefLabel."""
+"""Every namespace the publisher writes or reads, declared once: ``SKOS.prefLabel`` is the NamedNode of skos:prefLabel.
+
+The ontology keeps its namespace ``NS`` (and its IRI ``ONTOLOGY``) whatever the base of the instance URIs.
+"""
 
 import pyoxigraph as ox
 
-from publisher.uris import NS
+NS = "https://w3id.org/samenleven/ns#"
+ONTOLOGY = "https://w3id.org/samenleven/ns"
 
 
 class Namespace:
@@ -32,14 +36,30 @@ SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("http://schema.org/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+# The catalogue and the dataset descriptions (DCAT-AP 3.0, VoID, SPARQL 1.1 Service Description).
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+# The change feed (TREE, LDES 1.0.0-alpha, Activity Streams for deletions).
+TREE = Namespace("https://w3id.org/tree#")
+LDES = Namespace("https://w3id.org/ldes#")
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+# Our shapes, and the terms of publisher/labels.ttl (page layout only, never published as data).
+SLS = Namespace("https://w3id.org/samenleven/shapes#")
+PUB = Namespace("https://w3id.org/samenleven/publisher#")
 
 PREFIXES = {
-    "sl": NS, "rdf": RDF.iri, "rdfs": RDFS.iri, "owl": OWL.iri, "xsd": XSD.iri, "dct": DCT.iri,
-    "skos": SKOS.iri, "prov": PROV.iri, "schema": SCHEMA.iri, "foaf": FOAF.iri,
-    "org": "http://www.w3.org/ns/org#", "besluit": "http://data.vlaanderen.be/ns/besluit#",
-    "dcat": "http://www.w3.org/ns/dcat#", "hydra": HYDRA.iri, "void": "http://rdfs.org/ns/void#",
-    "dcatap": "http://data.europa.eu/r5r/", "adms": "http://www.w3.org/ns/adms#", "spdx": "http://spdx.org/rdf/terms#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "sl": SL.iri, "rdf": RDF.iri, "rdfs": RDFS.iri, "owl": OWL.iri, "xsd": XSD.iri, "dct": DCT.iri,
+    "skos": SKOS.iri, "prov": PROV.iri, "schema": SCHEMA.iri, "foaf": FOAF.iri, "org": ORG.iri,
+    "besluit": BESLUIT.iri, "dcat": DCAT.iri, "hydra": HYDRA.iri, "void": VOID.iri, "dcatap": DCATAP.iri,
+    "adms": ADMS.iri, "spdx": SPDX.iri, "vcard": VCARD.iri,
 }

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from publisher import language, uris
-from publisher.layout import index, prefixed
-from publisher.vocab import DCT, OWL, RDF, RDFS, SH, SKOS, Namespace
+from publisher.indexes import index
+from publisher.layout import prefixed
+from publisher.vocab import DCT, OWL, RDF, RDFS, SH, SKOS, VANN
 
-VANN = Namespace("http://purl.org/vocab/vann/")
 
 # The kinds of term, in the order a term typed twice is shown as (a datatype is also an rdfs:Class).
 KINDS = {

@@ -9,9 +9,8 @@ import pyoxigraph as ox
 
 from publisher import dumps
 from publisher.catalog import Graph
-from publisher.vocab import OWL, RDF, XSD, Namespace
+from publisher.vocab import OWL, RDF, VOID, XSD
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 REGISTRY = "https://data.vlaanderen.be/id/gemeente/"
 
 

@@ -52,8 +52,8 @@ class Memory:
     def exists(self, uri):
         return self.ask("ASK { { ?uri ?p ?o } UNION { ?s ?p ?uri } }", uri=ox.NamedNode(uri))
 
-    def labels(self, nodes, types=False):
-        return description.labels(self.store, nodes, types)
+    def labels(self, nodes, types=False, names=description.LABELS):
+        return description.labels(self.store, nodes, types, names)
 
     def run(self, job, timeout=None):
         self.ran.append(job.query)

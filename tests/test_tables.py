@@ -14,7 +14,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, SH, SKOS
 
-from publisher import tables
+from publisher import kinds, tables
 from publisher.errors import InputError
 
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
@@ -228,7 +228,7 @@ def test_the_csvw_metadata_names_every_column_once_in_order_and_maps_it_to_a_pro
 @pytest.mark.parametrize("name", NAMES)
 def test_the_separator_is_set_exactly_on_the_multi_valued_columns(folder, name):
     columns = {column["name"]: column for column in metadata(folder, name)["tableSchema"]["columns"]}
-    defined = next(table for table in tables.TABLES if table.name == name)
+    defined = next(table for table in tables.of(kinds.default()) if table.name == name)
     for column in defined.columns:
         described = columns[column.name]
         assert ("separator" in described) == column.many, column.name

@@ -19,7 +19,7 @@ from publisher import sparql
 from publisher.errors import BadRequest, Forbidden, MalformedQuery, Unavailable
 from publisher.store.answers import Answer, Job
 from publisher.store.builds import Build, Holder, Unopenable, open_current
-from publisher.store.description import Description
+from publisher.store.description import LABELS, Description
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,9 @@ class Graph(Protocol):
     def exists(self, uri: str) -> bool:
         """Whether the graph names ``uri``, as subject or as object."""
 
-    def labels(self, nodes, types: bool = False) -> list:
-        """The label triples of ``nodes``, in every language, and their types when ``types``."""
+    def labels(self, nodes, types: bool = False, names: tuple = LABELS) -> list:
+        """The label triples of ``nodes`` by the properties ``names`` (a build's are its ``layout.names``: every
+        kind's label properties), in every language, and their types when ``types``."""
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         """Answer a client's query, serialized, within ``timeout`` seconds (None: no limit, for the local user).

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from publisher.vocab import XSD
+
 
 @dataclass
 class Job:
@@ -140,7 +142,7 @@ def term_json(term) -> dict:
     if isinstance(term, ox.Literal):
         if term.language:
             return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        if term.datatype != XSD.string:
             return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
         return {"type": "literal", "value": term.value}
     return {"type": "triple", "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate),

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from werkzeug.security import safe_join
 
-from publisher import artefacts, feed, layout, state
+from publisher import artefacts, feed, kinds, layout, state
 from publisher.errors import NotFound, PublisherError, Unavailable
-from publisher.store import embedded, sandbox
+from publisher.store import description, embedded, sandbox
 
 if TYPE_CHECKING:
     from publisher.store import Graph
@@ -42,10 +42,11 @@ class Build:
         self.memo: dict = {}  # what views derive from this build (drawings), kept while it is served
         try:
             self.manifest = state.read_json(folder / artefacts.MANIFEST, RECOVERY)
-            _check(graph, self.manifest)
+            self.kinds = kinds.of_build(folder)
+            _check(graph, self.manifest, self.kinds)
             self.ontology = _turtle(folder / artefacts.ONTOLOGY)
             self.shapes = _turtle(folder / artefacts.SHAPES)
-            self.layout = layout.Layout(self.shapes, self.ontology)
+            self.layout = layout.Layout(self.shapes, self.ontology, self.kinds.names(description.LABELS))
         except (PublisherError, OSError, RuntimeError, SyntaxError, ValueError, KeyError, TypeError) as error:
             raise Unopenable(f"build {folder.name} cannot be opened: {' '.join(str(error).split())}") from None
 
@@ -69,6 +70,10 @@ class Build:
             path = self.folder / name
             self.memo[name] = state.read_json(path, "build again to write it anew") if path.exists() else None
         return self.memo[name]
+
+    def labels(self, nodes, types: bool = False) -> list:
+        """The label triples of ``nodes`` by every kind's label properties, and their types when ``types``."""
+        return self.graph.labels(nodes, types, self.layout.names)
 
     def feed(self) -> feed.Stream:
         """Return the build's change feed.
@@ -181,12 +186,13 @@ def _kept(root: Path) -> list[Path]:
                   key=lambda p: p.name, reverse=True)
 
 
-def _check(graph: "Graph", manifest: dict) -> None:
+def _check(graph: "Graph", manifest: dict, registry: kinds.Registry) -> None:
     """Check that ``graph`` holds what the manifest counts: a store whose index files are garbled can open empty.
 
     :raises ValueError: a counted class of which the graph holds no instance.
     """
-    for name, cls in artefacts.COUNTED.items():
+    for kind in registry.where("counted"):
+        name, cls = kind.name, kind.cls
         if manifest["counts"].get(name) and not graph.ask("ASK { ?thing a ?kind }", kind=cls):
             raise ValueError(f"the store holds no {name}, the manifest counts {manifest['counts'][name]}")
 

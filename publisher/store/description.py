@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher import indexes
 from publisher.vocab import DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SCHEMA, SKOS, XSD
 
 LABELS = (SKOS.prefLabel, DCT.title, RDFS.label, SCHEMA.name, FOAF.name)
@@ -123,20 +124,14 @@ def usage(graph, scheme: ox.NamedNode) -> list:
 
 
 def concise(store: ox.Store, node: ox.NamedNode) -> list:
-    """Return the concise bounded description of ``node``: its triples, blank-node objects followed to the end."""
-    seen, pending, found = {node}, [node], []
-    while pending:
-        for quad in store.quads_for_pattern(pending.pop(), None, None):
-            found.append(quad.triple)
-            if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
-                seen.add(quad.object)
-                pending.append(quad.object)
-    return found
+    """Return the concise bounded description of ``node`` in ``store``."""
+    return indexes.bounded(node, lambda subject: (quad.triple for quad in store.quads_for_pattern(subject, None, None)))
 
 
-def labels(store: ox.Store, nodes, types: bool = False) -> list:
-    """Return the label triples (every language) of ``nodes``, and their types when ``types``."""
-    predicates = LABELS + ((RDF.type,) if types else ())
+def labels(store: ox.Store, nodes, types: bool = False, names: tuple = LABELS) -> list:
+    """Return the label triples (every language) of ``nodes`` by the properties ``names``, and their types when
+    ``types``."""
+    predicates = names + ((RDF.type,) if types else ())
     return [quad.triple for node in sorted(set(nodes), key=str) for predicate in predicates
             for quad in store.quads_for_pattern(node, predicate, None)]
 

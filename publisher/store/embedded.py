@@ -36,8 +36,8 @@ class Embedded:
         return any(True for _ in self._store.quads_for_pattern(node, None, None)) or \
             any(True for _ in self._store.quads_for_pattern(None, None, node))
 
-    def labels(self, nodes, types: bool = False) -> list:
-        return description.labels(self._store, nodes, types)
+    def labels(self, nodes, types: bool = False, names: tuple = description.LABELS) -> list:
+        return description.labels(self._store, nodes, types, names)
 
     def run(self, job: answers.Job, timeout: float | None = None) -> answers.Answer:
         """Run a client's query in the sandbox, killed after ``timeout`` seconds; without one, in this process.

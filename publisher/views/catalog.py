@@ -116,7 +116,7 @@ def distributions() -> list:
     found = [catalog.Distribution(root + "dumps/" + dump.name, dump.media_type, dump.file_type, dump.title,
                                   files.get(dump.name), "application/gzip" if dump.gzip else None)
              for dump in dumps.DUMPS]
-    for table in tables.TABLES:
+    for table in tables.of(get_store().kinds):
         data, metadata = table.files
         # The CSVW metadata is the schema each CSV conforms to (CSV on the Web, W3C).
         found.append(catalog.Distribution(root + data, "text/csv", "CSV", table.title, files.get(data),

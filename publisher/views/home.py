@@ -33,7 +33,7 @@ def home():
     data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
                              settings()["license"], lang)
     body = render_template("home.html", manifest=store.manifest, newest=presenter.listing(
-        newest, store.graph.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
+        newest, store.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
     return in_language(Response(body, content_type=HTML.content_type))
 
 

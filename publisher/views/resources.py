@@ -57,12 +57,12 @@ def document(key):
 def html(description, key: str) -> Response:
     store, lang = get_store(), page_language()
     usage = descriptions.usage(store.graph, description.uri)  # a scheme lists its concepts with their use
-    description.labels += store.graph.labels(concept for concept, _, _ in usage)
+    description.labels += store.labels(concept for concept, _, _ in usage)
     presenter = Presenter(store.layout, lang, local)
     page = presenter.page(description)
     url = local(settings()["base"] + "doc/" + key)
     data = schemaorg.document(description.triples + description.labels + description.links(),
-                              description.uri.value, url, lang)
+                              description.uri.value, url, lang, store.kinds)
     body = render_template("resource.html", page=page, description=description, jsonld=schemaorg.script(data),
                            alternates=alternates(url, HTML, description.page), url=url,
                            usage=[(presenter.value(c), p, i) for c, p, i in usage],
