@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from publisher import formats, queries
 from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
+from publisher.views import context as contexts
 from publisher.views import get_store, settings
 from publisher.views.sparql import execute, offered, respond, table
 
@@ -36,7 +37,10 @@ def run(name, suffix=None):
     if fmt is HTML:
         return _page(query, store)
     bindings = queries.bind(query, request.args, store, settings()["base"])
-    return respond(execute(query.text, fmt, bindings), fmt)
+    answer = execute(query.text, fmt, bindings)
+    if fmt.name == "jsonld":  # compacted with /context.jsonld, as the documents are
+        answer.body = contexts.recompact(answer.body)
+    return respond(answer, fmt)
 
 
 def _page(query: queries.Canned, store):
