@@ -37,7 +37,8 @@ def make(ontology: list, shapes: list, extra: dict | None = None) -> dict:
     kinds, classes = _from_shapes(shapes)
     kinds.update({term.value: kind for term, kind in (extra or {}).items()})
     for term, kind in _from_ontology(ontology, classes).items():
-        kinds.setdefault(term, kind)
+        if kinds.get(term) is None:  # the shapes say nothing of its values: the ontology may
+            kinds[term] = kind
     namespaces = [NS] + [iri for iri in PREFIXES.values() if iri != NS]
     body = {"id": "@id", "type": "@type", **{prefix: iri for prefix, iri in PREFIXES.items()}}
     ranked = sorted(kinds, key=lambda iri: next((n for n, ns in enumerate(namespaces) if iri.startswith(ns)), 99))
@@ -45,8 +46,8 @@ def make(ontology: list, shapes: list, extra: dict | None = None) -> dict:
         name = _local(iri, namespaces)
         if name and name not in body:
             kind = kinds[iri]
-            body[name] = iri if kind is None else {"@id": iri, "@container": "@language"} if kind == "@language" \
-                else {"@id": iri, "@type": kind}
+            body[name] = iri if kind is None else \
+                {"@id": iri, "@container": "@language"} if kind == "@language" else {"@id": iri, "@type": kind}
     version = {t.object.value for t in ontology if t.subject.value == ONTOLOGY and t.predicate == OWL.versionInfo}
     source = {t.object.value for t in ontology if t.subject.value == ONTOLOGY and t.predicate == OWL.versionIRI}
     return {"@context": dict(sorted(body.items(), key=lambda item: (":" in item[0], item[0]))),
@@ -141,10 +142,7 @@ def _from_ontology(ontology: list, classes: set) -> dict:
     ranges = {t.subject.value: t.object for t in ontology if t.predicate == RDFS.range}
     for t in ontology:
         if t.predicate == RDF.type and t.object in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
-            target = ranges.get(t.subject.value)
-            kinds[t.subject.value] = "@id" if t.object == OWL.ObjectProperty else \
-                "@language" if target == RDF.langString else target.value if target is not None and \
-                t.object == OWL.DatatypeProperty and target.value != PREFIXES["xsd"] + "string" else None
+            kinds[t.subject.value] = _declared(t.object, ranges.get(t.subject.value))
     kinds.update({t.subject.value: None for t in ontology  # its datatypes (sl:NisCode) and any other term it mints
                   if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(NS)
                   and t.subject.value not in kinds})
@@ -165,6 +163,15 @@ def _from_ontology(ontology: list, classes: set) -> dict:
     for term, seen in used.items():
         kinds.setdefault(term, next(iter(seen)) if len(seen) == 1 and "?" not in seen else None)
     return {**{c: None for c in classes}, **kinds}
+
+
+def _declared(declared, target) -> str | None:
+    """What the values of a term the ontology declares are, by its declaration and ``rdfs:range``."""
+    if declared == OWL.ObjectProperty:
+        return "@id"
+    if declared != OWL.DatatypeProperty or target is None or target.value == PREFIXES["xsd"] + "string":
+        return None  # a class, or plain strings (which JSON-LD writes as they are)
+    return "@language" if target == RDF.langString else target.value
 
 
 def _list(about: dict, head) -> list:
