@@ -10,6 +10,7 @@ controlled vocabularies are not loaded, so each code used is typed here with the
 import pyoxigraph as ox
 
 from publisher import dumps, uris
+from publisher.selfdoc import VOID
 from publisher.vocab import DCT, FOAF, OWL, RDF, RDFS, SKOS, XSD, Namespace
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -149,6 +150,7 @@ def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions:
           g.typed("https://w3id.org/samenleven/shapes", DCT.Standard))
     g.add(dataset, OWL.versionInfo, ox.Literal(manifest["id"]))
     g.add(dataset, RDFS.seeAlso, root + ".well-known/void")
+    g.add(dataset, VOID.uriSpace, ox.Literal(base + "id/"))  # where its things are, as the VoID says (issue 16)
     for number, distribution in enumerate(distributions):
         iri = f"{catalog}#distribution-{number + 1}"
         g.add(dataset, DCAT.distribution, distribution.write(g, iri, licence, ALGORITHMS[profile]))

@@ -107,6 +107,11 @@ def test_every_document_format_says_what_it_is_about_where_it_belongs_and_its_li
     assert set(served.objects(document, DCT.modified)) == {expected_date(graph, server[1], key)}
 
 
+def test_the_catalogues_dataset_names_the_uri_space_of_the_things_documents_are_about(url, dataset):
+    catalogue = parse(get(url + "/catalog.ttl"), "turtle")
+    assert set(catalogue.objects(dataset, VOID.uriSpace)) == {Literal(BASE + "id/")}
+
+
 def test_the_licence_is_the_setting_and_each_page_describes_itself(other):
     body = get(f"{other}/doc/gemeente/44021.ttl?page=2")
     served = parse(body, "turtle")

@@ -14,7 +14,8 @@ from flask import Blueprint, Response, request
 
 from publisher import context, selfdoc
 from publisher.formats import Format
-from publisher.views import get_store, serialize as rdf
+from publisher.errors import Unavailable
+from publisher.views import get_store, settings, serialize as rdf
 
 blueprint = Blueprint("context", __name__)
 MEDIA_TYPE = "application/ld+json"
@@ -46,5 +47,10 @@ def serialize(triples, fmt: Format) -> bytes:
 
 
 def recompact(body: bytes) -> bytes:
-    """Compact a JSON-LD answer (pyoxigraph's, with prefixes only) with the context."""
-    return context.compact(ox.parse(body, format=ox.RdfFormat.JSON_LD), current(), url(), indent=2)
+    """Compact a JSON-LD answer (pyoxigraph's, with prefixes only) with the context, within ``max_result_size``."""
+    compacted = context.compact(ox.parse(body, format=ox.RdfFormat.JSON_LD), current(), url(), indent=2)
+    if len(compacted) > settings()["max_result_size"]:
+        raise Unavailable(f"the answer is longer than {settings()['max_result_size']} bytes, the limit of this "
+                          "endpoint (max_result_size). Select fewer or shorter values, add a LIMIT, or download a "
+                          "dump and query it locally.", limit="max_result_size")
+    return compacted

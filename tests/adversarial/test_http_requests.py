@@ -170,6 +170,7 @@ EXAMPLES = {
     "/reconcile/suggest/<any(entity, type, property):what>": "/reconcile/suggest/entity?prefix=Gen",
     "/reconcile/propose_properties": "/reconcile/propose_properties?type=Municipality",
     "/reconcile/extend/propose": "/reconcile/extend/propose?type=Municipality",
+    "/context.jsonld": "/context.jsonld",
 }
 EXTRA = ["/sparql?query=ASK%7B%7D", "/doc/gemeente/44021.jsonld", "/id/gemeente/00000", "/queries/nothing"]
 # Headers of the message rather than the representation; Content-Length is compared as present or not, since a
