@@ -74,6 +74,11 @@ def compact(triples, context: dict, url: str | None = None, indent: int | None =
     return json.dumps(document, ensure_ascii=False, indent=indent).encode()
 
 
+def recompact(body: bytes, context: dict, url: str | None = None) -> bytes:
+    """Compact a JSON-LD document that pyoxigraph wrote (with prefixes only) with ``context``."""
+    return compact(ox.parse(body, format=ox.RdfFormat.JSON_LD), context, url, indent=2)
+
+
 def loader(url: str | None, context: dict):
     """Return a pyld document loader that serves ``context`` at ``url`` and refuses every other URL."""
     def load(requested: str, options=None) -> dict:

@@ -7,6 +7,8 @@ compacted with it, and pyld (an independent JSON-LD processor) expands each back
 """
 
 import json
+import subprocess
+import sys
 
 import pytest
 import rdflib
@@ -196,6 +198,18 @@ def test_a_canned_querys_json_ld_expands_to_the_graph_of_its_turtle(url):
     expanded = expand(document, {context_url: json.loads(get(context_url))})
     assert len(expanded) > 10
     assert isomorphic(expanded, parse(get(f"{url}/queries/linkset-gemeenten.ttl"), "turtle"))
+
+
+def test_the_command_answers_a_canned_query_in_json_ld_with_the_context_in_full(built, url):
+    def run(fmt: str) -> bytes:
+        done = subprocess.run([sys.executable, "-m", "publisher", "--build-dir", str(built[0]["build_dir"]), "query",
+                               "linkset-gemeenten", "--format", fmt], capture_output=True, cwd=PROJECT, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+    document = json.loads(run("jsonld"))
+    assert document["@context"] == json.loads(get(url + "/context.jsonld"))["@context"]
+    expanded = expand(document, {})  # no server to name: nothing may be fetched
+    assert len(expanded) > 10 and isomorphic(expanded, parse(run("ttl"), "turtle"))
 
 
 def test_the_json_ld_dump_holds_the_context_and_expands_to_the_turtle_dump(url):

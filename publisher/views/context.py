@@ -48,7 +48,7 @@ def serialize(triples, fmt: Format) -> bytes:
 
 def recompact(body: bytes) -> bytes:
     """Compact a JSON-LD answer (pyoxigraph's, with prefixes only) with the context, within ``max_result_size``."""
-    compacted = context.compact(ox.parse(body, format=ox.RdfFormat.JSON_LD), current(), url(), indent=2)
+    compacted = context.recompact(body, current(), url())
     if len(compacted) > settings()["max_result_size"]:
         raise Unavailable(f"the answer is longer than {settings()['max_result_size']} bytes, the limit of this "
                           "endpoint (max_result_size). Select fewer or shorter values, add a LIMIT, or download a "
