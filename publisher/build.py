@@ -173,6 +173,7 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         _write(partial, published, ontology)
         shutil.copyfile(Path(settings["ontology_dir"]) / kinds.FILE, partial / KINDS)
         validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
+        dumps.write_jsonld(partial, published)  # with the context made of the ontology and shapes just written
         history.write(partial, record)
         # --- What harvesters download beside the dumps (issue 5): each writes its files into ``partial`` and
         # returns their names relative to it, which the manifest then describes (size, SHA-256).

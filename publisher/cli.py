@@ -208,6 +208,10 @@ def query(ctx, name, path, params, output):
         answer = built.graph.run(job)  # the local user's own query: no time limit
         if answer.error:
             raise PublisherError(answer.message or f"a {form} query has no {fmt.label} form")
+        if fmt.name == "jsonld":  # compacted as the server's answers are, the context in full: no server here
+            from publisher import context, selfdoc
+            made = context.make(built.ontology, built.shapes, selfdoc.TERMS)
+            answer.body = context.recompact(answer.body, made)
     except PublisherError as error:
         _fail(error)
     text = answer.body.decode()

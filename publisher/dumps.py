@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher import context, selfdoc
 from publisher.vocab import PREFIXES
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
@@ -48,13 +49,20 @@ BY_NAME = {dump.name: dump for dump in DUMPS}
 
 
 def write(folder: Path, triples: list) -> None:
-    """Write every dump of ``triples`` into ``folder``, sorted so that one graph always gives the same bytes."""
+    """Write the Turtle and N-Triples dumps of ``triples`` into ``folder``, sorted so that one graph always gives the
+    same bytes (the JSON-LD one needs the build's context: ``write_jsonld``)."""
     ordered = sorted(triples, key=str)
     ox.serialize(ordered, str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     # mtime=0: the gzip header would otherwise carry the time, and two builds of one graph differ.
     with gzip.GzipFile(folder / "graph.nt.gz", "wb", mtime=0) as stream:
         ox.serialize(ordered, stream, format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(ordered, str(folder / "graph.jsonld"), format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES)
+
+
+def write_jsonld(folder: Path, triples: list) -> None:
+    """Write the JSON-LD dump, compacted with the build's context (``/context.jsonld``), which it holds in full: a
+    dump is read where it was downloaded to, so it needs no other file to be read."""
+    made = context.of_build(str(folder), tuple(selfdoc.TERMS.items()))
+    (folder / "graph.jsonld").write_bytes(context.compact(sorted(triples, key=str), made, indent=1))
 
 
 def describe(folder: Path, names) -> dict:

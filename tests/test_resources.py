@@ -279,8 +279,10 @@ def concise(graph: rdflib.Graph, node) -> rdflib.Graph:
 
 
 def inverse(graph: rdflib.Graph, node) -> set[tuple]:
-    """The (subject, predicate) of every resource (not blank node) that links to ``node``."""
-    return {(s, p) for s, p in graph.subject_predicates(node) if isinstance(s, URIRef)}
+    """The (subject, predicate) of every resource (not blank node) that links to ``node``; not the document's own
+    ``foaf:primaryTopic``, which says what it is about (tests/test_documents.py)."""
+    return {(s, p) for s, p in graph.subject_predicates(node)
+            if isinstance(s, URIRef) and p != rdflib.FOAF.primaryTopic}
 
 
 def collections(graph: rdflib.Graph, node) -> dict:

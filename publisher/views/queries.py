@@ -6,7 +6,7 @@ from publisher import formats, queries
 from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
 from publisher.views import get_store, settings
-from publisher.views.representation import execute, offered, respond, table
+from publisher.views.representation import execute, offered, recompact, respond, table
 
 blueprint = Blueprint("queries", __name__)
 LISTING = (Format("json", "application/json", None, (), "JSON"), HTML)
@@ -36,7 +36,10 @@ def run(name, suffix=None):
     if fmt is HTML:
         return _page(query, store)
     bindings = queries.bind(query, request.args, store, settings()["base"])
-    return respond(execute(query.text, fmt, bindings), fmt)
+    answer = execute(query.text, fmt, bindings)
+    if fmt.name == "jsonld":  # compacted with /context.jsonld, as the documents are
+        answer.body = recompact(answer.body)
+    return respond(answer, fmt)
 
 
 def _page(query: queries.Canned, store):

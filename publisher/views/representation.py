@@ -8,11 +8,11 @@ change or go without touching another (issue 11).
 import pyoxigraph as ox
 from flask import Response, current_app, request, send_file
 
-from publisher import formats
+from publisher import context, formats, selfdoc
 from publisher import store as stores
-from publisher.errors import NotAcceptable
+from publisher.errors import NotAcceptable, Unavailable
 from publisher.formats import GRAPHS, HTML, RESULTS
-from publisher.views import get_store, settings
+from publisher.views import get_store, serialize, settings
 from publisher.vocab import PREFIXES
 
 OFFERED = GRAPHS + (HTML,)  # a document's representations, in the server's order of preference
@@ -86,3 +86,35 @@ def table(answer) -> dict:
 def from_build(name: str, mimetype: str | None = None):
     """Send a file of the build in use, with its ETag, Content-Length and range requests; 404 if it has none."""
     return send_file(get_store().file(name), mimetype=mimetype, conditional=True)
+
+
+# --- JSON-LD with the build's context (``/context.jsonld``, ``publisher.context``) ---------------------------------
+
+def jsonld_context() -> dict:
+    """The JSON-LD context of the build in use, made from its ontology and shapes once per build."""
+    store = get_store()
+    if "context" not in store.memo:
+        store.memo["context"] = context.make(store.ontology, store.shapes, selfdoc.TERMS)
+    return store.memo["context"]
+
+
+def context_url() -> str:
+    """Where this server serves the context: the address the request came to."""
+    return request.url_root + context.NAME
+
+
+def serialize_graph(triples, fmt) -> bytes:
+    """Serialize a graph as ``views.serialize`` does, but JSON-LD compacted with the context, by reference."""
+    if fmt.oxigraph != ox.RdfFormat.JSON_LD:
+        return serialize(triples, fmt)
+    return context.compact(triples, jsonld_context(), context_url(), indent=2)
+
+
+def recompact(body: bytes) -> bytes:
+    """Compact a JSON-LD answer (pyoxigraph's, with prefixes only) with the context, within ``max_result_size``."""
+    compacted = context.recompact(body, jsonld_context(), context_url())
+    if len(compacted) > settings()["max_result_size"]:
+        raise Unavailable(f"the answer is longer than {settings()['max_result_size']} bytes, the limit of this "
+                          "endpoint (max_result_size). Select fewer or shorter values, add a LIMIT, or download a "
+                          "dump and query it locally.", limit="max_result_size")
+    return compacted

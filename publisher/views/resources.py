@@ -9,7 +9,7 @@ negotiates on ``Accept``; a suffix (``.ttl``) or a ``format`` parameter picks on
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from publisher import formats, maps, schemaorg
+from publisher import formats, maps, schemaorg, selfdoc
 from publisher.errors import BadRequest, NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter
@@ -17,7 +17,7 @@ from publisher.artefacts import MAP
 from publisher.store import description as descriptions
 from publisher.uris import Minter
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
-from publisher.views.representation import OFFERED, alternates, negotiated
+from publisher.views.representation import OFFERED, alternates, negotiated, serialize_graph
 
 blueprint = Blueprint("resources", __name__)
 
@@ -49,8 +49,9 @@ def document(key):
     if fmt is HTML:
         response = html(description, key)
     else:
-        triples = description.graph(iri, lambda n: iri + (f"?page={n}" if n > 1 else ""))
-        response = Response(serialize(triples, fmt), content_type=fmt.content_type)
+        link = lambda n: iri + (f"?page={n}" if n > 1 else "")  # noqa: E731
+        triples = description.graph(iri, link) + about_itself(description, link(page))
+        response = Response(serialize_graph(triples, fmt), content_type=fmt.content_type)
     return negotiated(response, fmt, local(iri), suffix, description)
 
 
@@ -63,11 +64,22 @@ def html(description, key: str) -> Response:
     url = local(settings()["base"] + "doc/" + key)
     data = schemaorg.document(description.triples + description.labels + description.links(),
                               description.uri.value, url, lang, store.kinds)
+    data = selfdoc.page(data, settings()["base"], settings()["license"], changed(description))
     body = render_template("resource.html", page=page, description=description, jsonld=schemaorg.script(data),
                            alternates=alternates(url, HTML, description.page), url=url,
+                           license=settings()["license"],
                            usage=[(presenter.value(c), p, i) for c, p, i in usage],
                            outline=outline(description.uri.value))
     return in_language(Response(body, content_type=HTML.content_type))
+
+
+def about_itself(description, document: str) -> list:
+    """The document's statements about itself: its thing, its dataset, licence and date (``publisher.selfdoc``)."""
+    return selfdoc.triples(document, description.uri, settings()["base"], settings()["license"], changed(description))
+
+
+def changed(description):
+    return selfdoc.modified(description.triples, description.uri, get_store().manifest["created"])
 
 
 
