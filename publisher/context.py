@@ -22,6 +22,7 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
 from publisher import artefacts
+from publisher.indexes import index
 from publisher.uris import NS, ONTOLOGY
 from publisher.vocab import OWL, PREFIXES, RDF, RDFS, SH
 
@@ -103,9 +104,7 @@ def _term(term) -> dict:
 
 def _from_shapes(shapes: list) -> tuple[dict, set]:
     """Return what each constrained property's values are (None when the shapes disagree) and the classes named."""
-    about = {}
-    for t in shapes:
-        about.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
+    about = index(shapes)
     classes = {o.value for t in shapes if t.predicate in (SH.targetClass, SH["class"]) for o in [t.object]
                if isinstance(o, ox.NamedNode)}
     found: dict[str, set] = {}

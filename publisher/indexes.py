@@ -16,6 +16,19 @@ def index(triples) -> dict:
     return found
 
 
+def inverse(triples) -> dict:
+    """Index triples by object, then predicate: ``{o: {p: [s, ...]}}``, in the order they came.
+
+    >>> s, p, o = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/o")
+    >>> [s.value for s in inverse([ox.Triple(s, p, o)])[o][p]]
+    ['http://e/s']
+    """
+    found = {}
+    for t in triples:
+        found.setdefault(t.object, {}).setdefault(t.predicate, []).append(t.subject)
+    return found
+
+
 def outgoing(indexed: dict):
     """The function from a subject to its triples in an ``index``, as ``bounded`` follows them."""
     def triples(subject) -> list:

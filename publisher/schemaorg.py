@@ -13,6 +13,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from publisher.indexes import index, inverse
 from publisher.kinds import Registry, default
 from publisher.store.description import LABELS
 from publisher.language import pick
@@ -96,23 +97,21 @@ class _Graph:
 
     def __init__(self, triples, lang: str, names: tuple = LABELS):
         self.lang, self.names_by = lang, names
-        self.out, self.into = defaultdict(list), defaultdict(list)
-        for triple in triples:
-            self.out[triple.subject, triple.predicate].append(triple.object)
-            self.into[triple.object, triple.predicate].append(triple.subject)
+        triples = list(triples)
+        self.out, self.into = index(triples), inverse(triples)
 
     def objects(self, node, *predicates) -> list:
         """Each object of ``node`` by any of ``predicates``, once, in order."""
-        return list(dict.fromkeys(o for p in predicates for o in self.out[node, p]))
+        return list(dict.fromkeys(o for p in predicates for o in self.out.get(node, {}).get(p, ())))
 
     def subjects(self, node, *predicates) -> list:
         """Each subject that links to ``node`` by any of ``predicates``, once, in order."""
-        return list(dict.fromkeys(s for p in predicates for s in self.into[node, p]))
+        return list(dict.fromkeys(s for p in predicates for s in self.into.get(node, {}).get(p, ())))
 
     def text(self, node, *predicates) -> str | None:
         """The value of the first of ``predicates`` that ``node`` has, in the best language for the page."""
         for predicate in predicates:
-            literal = pick(self.out[node, predicate], self.lang)
+            literal = pick(self.out.get(node, {}).get(predicate, []), self.lang)
             if literal is not None:
                 return literal.value
         return None
