@@ -145,7 +145,7 @@ def test_the_home_page_links_each_facet_value_into_the_list_with_its_count(serve
         links = {urllib.parse.urlsplit(href) for href, _ in found[section]}
         assert {(link.path, link.query) for link in links} == \
             {("/praktijken", urllib.parse.urlencode({parameter: code})) for code in expected}
-        counts = dict(Page.counts(html, section))
+        counts = dict(_counts(html, section))
         assert counts == {f"/praktijken?{parameter}={code}": n for code, n in expected.items()}
 
 
@@ -160,8 +160,6 @@ def _counts(html: str, section: str) -> list[tuple[str, int]]:
         pairs.append((href.replace("&amp;", "&"), int(count)))
     return pairs
 
-
-Page.counts = staticmethod(_counts)
 
 
 def test_the_home_page_offers_search_a_postcode_box_and_the_ways_in(server):
