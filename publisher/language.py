@@ -136,6 +136,45 @@ MESSAGES = {
     "Klasse": "Class",
     "Aantal": "Count",
     "Triples": "Triples",
+    "Zoek een praktijk, initiatief, organisatie of plaats": "Search for a practice, initiative, organisation or place",
+    "bijvoorbeeld taalcafé of jongeren": "for example language café or young people",
+    "Wat gebeurt er bij mij? Postcode, NIS-code of gemeente": "What happens near me? Postcode, NIS code or municipality",
+    "Toon": "Show",
+    "Onlangs gewijzigd": "Recently changed",
+    "Bladeren": "Browse",
+    "Categorieën": "Categories",
+    "Beleidsdomeinen": "Policy domains",
+    "Doelgroepen": "Target groups",
+    "De getallen tellen praktijken.": "The numbers count practices.",
+    "de dataset in DCAT-AP, voor open-dataportalen.": "the dataset in DCAT-AP, for open data portals.",
+    "Wijzigingenstroom": "Change feed",
+    "elke wijziging als Linked Data Event Stream, om bij te blijven.":
+        "every change as a Linked Data Event Stream, to keep up.",
+    "CSV met CSVW-beschrijving, voor rekenbladen.": "CSV with a CSVW description, for spreadsheets.",
+    "Reconciliatiedienst": "Reconciliation service",
+    "koppel je eigen lijst van gemeenten, praktijken of organisaties in OpenRefine.":
+        "link your own list of municipalities, practices or organisations in OpenRefine.",
+    "Over de data": "About the data",
+    "de build, en hoeveel de graaf van elke klasse bevat.": "the build, and how much of each class the graph holds.",
+    # About the data
+    "De graaf komt uit de praktijkdatabank van VVSG, de gemeenten van Statbel en de gazetteer; elke build "
+    "valideert hem met SHACL voor hij gepubliceerd wordt.":
+        "The graph comes from VVSG's practice database, Statbel's municipalities and the gazetteer; every build "
+        "validates it with SHACL before it is published.",
+    "Gemaakt": "Made",
+    "Downloads": "Downloads",
+    # Query results and forms
+    "Resultaat": "Result",
+    "ja (true)": "yes (true)",
+    "nee (false)": "no (false)",
+    "rij": "row",
+    "rijen": "rows",
+    "afgekapt: het endpoint geeft er niet meer dan": "cut off: the endpoint gives no more than",
+    "of typ de naam van een gemeente of plaats": "or type the name of a municipality or place",
+    "bijvoorbeeld Sint-Amandsberg of 9040": "for example Sint-Amandsberg or 9040",
+    "Gelinkt:": "Linked:",
+    "Welke gemeente bedoel je?": "Which municipality do you mean?",
+    "schrijf": "write",
     # Ontology page
     "Inhoud": "Contents",
     "Klassen": "Classes",

@@ -6,7 +6,13 @@ The front matter is YAML in comment lines at the top of the file, in the manner 
     #+ description: {nl: ..., en: ...}
     #+ tags: [gemeente]
     #+ parameters:
-    #+   nis: {type: string, pattern: "[0-9]{5}", default: "44021", description: {nl: ..., en: ...}}
+    #+   nis: {type: string, pattern: "[0-9]{5}", default: "44021", municipality: true, description: {nl: ..., en: ...}}
+    #+ columns:
+    #+   title: {nl: Titel, en: Title}
+
+``columns`` gives the titles of a result table's columns by variable, in both languages (the HTML only; a
+variable it does not name is titled by its name). A ``municipality`` parameter (a NIS code) is offered on the
+query's page as a choice of municipalities by name, and a name typed there is linked (``publisher.pickers``).
 
 A parameter is a variable of the query, bound with pyoxigraph's substitutions (so the query must project it);
 its value is checked against its type, pattern and allowed values first. An optional parameter left out stays
@@ -28,8 +34,8 @@ from publisher.errors import BadRequest, InputError
 from publisher.store.embedded import check_syntax
 from publisher.vocab import XSD
 
-KEYS = {"title", "description", "tags", "parameters"}
-PARAMETER_KEYS = {"type", "description", "default", "required", "pattern", "values", "scheme"}
+KEYS = {"title", "description", "tags", "parameters", "columns"}
+PARAMETER_KEYS = {"type", "description", "default", "required", "pattern", "values", "scheme", "municipality"}
 TYPES = ("string", "integer", "date", "iri", "concept")
 LANGUAGES = ("nl", "en")
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -45,6 +51,7 @@ class Parameter:
     pattern: str | None = None
     values: dict | None = None  # allowed value -> label
     scheme: str | None = None
+    municipality: bool = False  # a NIS code: the form offers municipalities by name
 
     def term(self, raw: str, allowed: dict | None = None):
         """Check a value given as text and return it as the RDF term bound to the variable.
@@ -87,6 +94,7 @@ class Canned:
     description: dict
     tags: list = field(default_factory=list)
     parameters: list = field(default_factory=list)
+    columns: dict = field(default_factory=dict)  # variable -> {nl, en}: the titles of the result table's columns
 
     def label(self, language: str = "nl") -> str:
         return self.title.get(language) or self.title["nl"]
@@ -130,8 +138,9 @@ def read(path: Path) -> Canned:
         if f"?{parameter.name}" not in text:
             raise InputError(f"parameter {parameter.name} is not a variable ?{parameter.name} of the query", path,
                              _line_of(header, parameter.name))
+    columns = _columns(meta.get("columns"), text, path, header)
     return Canned(path.stem, path, text, sparql.outline(text).form, meta["title"], meta["description"],
-                  [str(tag) for tag in meta.get("tags") or []], parameters)
+                  [str(tag) for tag in meta.get("tags") or []], parameters, columns)
 
 
 def _front(lines: list[str]) -> list[str]:
@@ -157,6 +166,22 @@ def _check_meta(meta, path: Path, header: list[str]) -> None:
                              _line_of(header, key))
 
 
+def _columns(given, text: str, path: Path, header: list[str]) -> dict:
+    """Check the ``columns`` of the front matter: each a variable of the query with its nl and en titles."""
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise InputError("columns must map variables to titles, as columns: {name: {nl: ..., en: ...}}", path,
+                         _line_of(header, "columns"))
+    for name, title in given.items():
+        if not isinstance(title, dict) or any(not isinstance(title.get(lang), str) for lang in LANGUAGES):
+            raise InputError(f"column {name} must give nl and en titles, as {name}: {{nl: ..., en: ...}}", path,
+                             _line_of(header, str(name)))
+        if not re.search(rf"\?{re.escape(str(name))}\b", text):
+            raise InputError(f"column {name} is not a variable ?{name} of the query", path, _line_of(header, str(name)))
+    return {str(name): {lang: title[lang] for lang in LANGUAGES} for name, title in given.items()}
+
+
 def _parameter(name: str, spec: dict, path: Path, header: list[str]) -> Parameter:
     line = _line_of(header, name)
     if not isinstance(spec, dict) or set(spec) - PARAMETER_KEYS:
@@ -170,7 +195,8 @@ def _parameter(name: str, spec: dict, path: Path, header: list[str]) -> Paramete
         values = {str(v): str(v) for v in values}
     parameter = Parameter(name, spec["type"], spec.get("description") or {}, _text(spec.get("default")),
                           bool(spec.get("required")), spec.get("pattern"),
-                          {str(k): str(v) for k, v in values.items()} if values else None, spec.get("scheme"))
+                          {str(k): str(v) for k, v in values.items()} if values else None, spec.get("scheme"),
+                          bool(spec.get("municipality")))
     if parameter.default is not None and parameter.type != "concept":
         try:
             parameter.term(parameter.default)

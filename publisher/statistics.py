@@ -1,7 +1,8 @@
-"""Count the practices and initiatives of a build per policy domain, target group, province, municipality and year.
+"""Count the practices and initiatives of a build per category, policy domain, target group, province, municipality
+and year.
 
 The build counts once and writes the counts into its folder as ``statistics.json`` (``artefacts.STATISTICS``);
-the statistics page, its map and the municipality pages read them from there, so no request counts anything
+the statistics page, its map, the home page's facets and the municipality pages read them from there, so no request counts anything
 (issue 13: a GROUP BY per request takes half a second at 100k practices). Places are rolled up by one query,
 ``statistics_places.rq``; what has no value on a dimension is counted in that dimension's ``none``, so that every
 practice and initiative is counted somewhere on each chart.
@@ -23,7 +24,8 @@ PLACES, AREAS, CONCEPTS, SCHEME, YEARS = ((_HERE / f"statistics_{name}.rq").read
                                           for name in ("places", "areas", "concepts", "scheme", "years"))
 KINDS = ("practices", "initiatives")
 # The charts of concepts: (name, the property that links a practice or initiative to it, its concept scheme).
-CONCEPT_CHARTS = (("policy_domains", SL.policyDomain, "beleidsdomein"), ("target_groups", SL.targetGroup, "doelgroep"))
+CONCEPT_CHARTS = (("categories", SL.category, "categorie"), ("policy_domains", SL.policyDomain, "beleidsdomein"),
+                  ("target_groups", SL.targetGroup, "doelgroep"))
 DATES = DCT.issued.value  # what "over time" counts by: the year a thing was first published here
 
 

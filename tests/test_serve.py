@@ -8,11 +8,11 @@ import rdflib
 from conftest import PROJECT
 
 
-def test_home_page_shows_the_build_and_its_counts(server):
+def test_the_about_page_shows_the_build_and_its_counts(server):
     url, manifest = server
-    with urllib.request.urlopen(url + "/") as response:
+    with urllib.request.urlopen(url + "/over-de-data") as response:
         page = response.read().decode()
-    assert response.status == 200 and manifest["id"] in page and "565" in page
+    assert response.status == 200 and manifest["id"] in page and str(manifest["statistics"]["triples"]) in page
 
 
 def test_the_turtle_dump_downloads_and_parses_to_the_build(server):

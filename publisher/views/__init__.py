@@ -11,7 +11,6 @@ from urllib.parse import unquote_to_bytes, urlencode
 
 import pyoxigraph as ox
 from flask import Flask, Response, current_app, g, render_template, request
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from publisher import language, uris
@@ -47,7 +46,6 @@ def register(app: Flask) -> None:
     app.before_request(_refuse_bad_parameters)
     app.after_request(_cache)
     app.after_request(_cors)
-    app.add_template_filter(term_html, "term")
     app.add_template_global(local, "local")
     app.add_template_global(href, "href")
     app.add_template_global(lambda text: language.translate(text, page_language()), "_")
@@ -106,25 +104,6 @@ def serialize(triples, fmt: Format, prefixes: dict | None = None) -> bytes:
         # (XML 1.0, 2.11); the character reference keeps it. The serializer puts none between elements.
         body = body.replace(b"\r", b"&#13;")
     return body
-
-
-def term_html(term) -> Markup:
-    """Show an RDF term in a results table: IRIs as links (text if not ``linkable``), literals with their language
-    or datatype."""
-    if term is None:
-        return Markup("")
-    if isinstance(term, ox.NamedNode):
-        target = href(term.value)
-        if target is None:  # javascript:, data:, ...: the IRI as text
-            return Markup('<code class="uri">{}</code>').format(term.value)
-        return Markup('<a href="{}">{}</a>').format(target, term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Markup('{} <small lang="en">@{}</small>').format(term.value, term.language)
-        kind = term.datatype.value.rsplit("#", 1)[-1]
-        return Markup("{}").format(term.value) if kind == "string" else \
-            Markup('{} <small>{}</small>').format(term.value, kind)
-    return Markup("<code>{}</code>").format(str(term))
 
 
 def get_store() -> stores.Build:

@@ -1,13 +1,16 @@
-"""The dataset's home page, the dumps of the build in use, and what crawlers read: robots.txt and the sitemap."""
+"""The dataset's home page (the front door: search, the newest practices, the facets with their counts, the ways
+in for reusers), the page about the data (the build and its counts), the dumps of the build in use, and what
+crawlers read: robots.txt and the sitemap."""
 
-import itertools
 from pathlib import Path
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from publisher import dumps, schemaorg
+from publisher.artefacts import STATISTICS
 from publisher.errors import NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
@@ -17,24 +20,61 @@ from publisher.views.representation import from_build
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
 NEWEST = (_HERE / "newest.rq").read_text()
+CHANGED = (_HERE / "changed.rq").read_text()
+# The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
+FACETS = (("categories", "Categorieën", "categorie"), ("policy_domains", "Beleidsdomeinen", "beleidsdomein"),
+          ("target_groups", "Doelgroepen", "doelgroep"))
 DOCUMENTS = (_HERE / "documents.rq").read_text()
 
 
 @blueprint.get("/")
 def home():
     store, lang = get_store(), page_language()
-    newest = [row["practice"] for row in itertools.islice(store.graph.select(NEWEST), 10)]
     presenter = Presenter(store.layout, lang, local)
+    newest = [row["practice"] for row in store.graph.select(NEWEST)]
+    changed = [row["practice"] for row in store.graph.select(CHANGED)]
+    named = store.labels(newest + changed, types=True)
+    downloads = _downloads(lang)
+    data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
+                             settings()["license"], lang)
+    body = render_template("home.html", newest=presenter.listing(newest, named),
+                           changed=presenter.listing(changed, named), facets=facets(store, lang),
+                           downloads=downloads, jsonld=schemaorg.script(data))
+    return in_language(Response(body, content_type=HTML.content_type))
+
+
+@blueprint.get("/over-de-data")
+def about():
+    """The build in use: its id and date, the number of things of each class, and of triples."""
+    store, lang = get_store(), page_language()
     counted = sorted(((Value(store.layout.type_name(ox.NamedNode(iri), lang), href(iri)), n)
                       for iri, n in store.manifest["statistics"]["classes"].items()
                       if ox.NamedNode(iri) in store.layout.labels), key=lambda item: item[0].text.lower())
-    downloads = [(url_for("home.dump", name=dump.name, _external=True), dump.media_type, dump.title[lang])
-                 for dump in dumps.DUMPS]
-    data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
-                             settings()["license"], lang)
-    body = render_template("home.html", manifest=store.manifest, newest=presenter.listing(
-        newest, store.labels(newest)), counted=counted, downloads=downloads, jsonld=schemaorg.script(data))
+    body = render_template("about.html", manifest=store.manifest, counted=counted, downloads=_downloads(lang))
     return in_language(Response(body, content_type=HTML.content_type))
+
+
+def facets(store, lang: str) -> list[dict]:
+    """The facet values with the number of practices of each, as the build counted them (``statistics.json``):
+    each a link into the list of practices filtered by it; none for a build made before it counted them."""
+    counted = store.document(STATISTICS)
+    if counted is None:
+        return []
+    shown = []
+    for key, heading, parameter in FACETS:
+        chart = counted["charts"].get(key)
+        values = [{"label": row["label"][lang], "count": row["practices"],
+                   "href": url_for("home.home") + "praktijken?" + urlencode({parameter: row["uri"].rsplit("/", 1)[-1]})}
+                  for row in (chart or {}).get("rows", []) if row["practices"]]
+        if values:
+            shown.append({"key": key, "heading": heading, "entries": sorted(values, key=lambda v: (-v["count"],
+                                                                                                   v["label"]))})
+    return shown
+
+
+def _downloads(lang: str) -> list[tuple[str, str, str]]:
+    return [(url_for("home.dump", name=dump.name, _external=True), dump.media_type, dump.title[lang])
+            for dump in dumps.DUMPS]
 
 
 @blueprint.get("/dumps/<name>")
@@ -59,7 +99,7 @@ def sitemap():
     """Every page of the build: the home page, the ontology, the queries, and each resource's document."""
     store, base = get_store(), settings()["base"]
     pages = [(url_for(endpoint, _external=True), None) for endpoint in
-             ("home.home", "ontology.ontology", "sparql.endpoint", "queries.listing", "statistics.page")]
+             ("home.home", "home.about", "ontology.ontology", "sparql.endpoint", "queries.listing", "statistics.page")]
     pages += [(url_for("queries.run", name=name, _external=True), None)
               for name in current_app.extensions["samenleven.queries"]]
     for row in store.graph.select(DOCUMENTS, prefix=ox.Literal(base + "id/")):

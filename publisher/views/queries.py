@@ -2,10 +2,10 @@
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from publisher import formats, queries
+from publisher import formats, linker, pickers, queries
 from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
-from publisher.views import get_store, settings
+from publisher.views import get_store, page_language, settings
 from publisher.views.representation import execute, offered, recompact, respond, table
 
 blueprint = Blueprint("queries", __name__)
@@ -35,7 +35,10 @@ def run(name, suffix=None):
     store = get_store().graph
     if fmt is HTML:
         return _page(query, store)
-    bindings = queries.bind(query, request.args, store, settings()["base"])
+    given, _, asked = _named(query)
+    if asked:
+        raise BadRequest(f"{pickers.name_field(asked[0].parameter)}={asked[0].text!r}: {asked[0].message}")
+    bindings = queries.bind(query, given, store, settings()["base"])
     answer = execute(query.text, fmt, bindings)
     if fmt.name == "jsonld":  # compacted with /context.jsonld, as the documents are
         answer.body = recompact(answer.body)
@@ -43,20 +46,49 @@ def run(name, suffix=None):
 
 
 def _page(query: queries.Canned, store):
-    values = {p.name: request.args.get(p.name, p.default or "") for p in query.parameters}
+    given, linked, asked = _named(query)
+    values = {p.name: given.get(p.name, p.default or "") for p in query.parameters}
     choices = {p.name: queries.allowed(p, store, settings()["base"]) for p in query.parameters}
-    answer, problem, status = None, None, 200
+    answer, problem, status = None, None, 400 if asked else 200
     missing = [p for p in query.parameters if p.required and not values[p.name]]
     try:
-        if not missing:  # a first visit shows the form until every required value is filled in
-            bindings = queries.bind(query, request.args, store, settings()["base"], choices)
-            answer = table(execute(query.text, HTML, bindings))
+        if not missing and not asked:  # a first visit shows the form until every required value is filled in
+            bindings = queries.bind(query, given, store, settings()["base"], choices)
+            answer = table(execute(query.text, HTML, bindings), query.columns)
     except HTTPProblem as error:
         problem, status = error, error.status
     downloads = [(fmt, url_for("queries.run", name=query.name, suffix=fmt.name, **values))
                  for fmt in _offered(query)[:-1]]
     return render_template("query.html", query=query, values=values, choices=choices, answer=answer,
-                           problem=problem, downloads=downloads), status, {"Vary": "Accept"}
+                           problem=problem, downloads=downloads, places=_municipalities(query), linked=linked,
+                           asked=asked, name_field=pickers.name_field), status, {"Vary": "Accept"}
+
+
+def _named(query: queries.Canned) -> tuple[dict, list, list]:
+    """The form's values with each municipality typed by name linked to its NIS code: (values, what was linked as
+    (name typed, NIS code, municipality), what must be asked back as ``pickers.Asked``)."""
+    given, linked, asked = request.args.to_dict(), [], []
+    for parameter in (p for p in query.parameters if p.municipality):
+        typed = given.pop(pickers.name_field(parameter.name), "").strip()
+        if typed:
+            found = pickers.resolve(linker.for_graph(settings()["graph_dir"]), parameter.name, typed)
+            if isinstance(found, pickers.Asked):
+                asked.append(found)
+            else:
+                given[parameter.name] = found[0]
+                linked.append((typed, *found))
+    return given, linked, asked
+
+
+def _municipalities(query: queries.Canned) -> list:
+    """The municipalities by province for a query with a municipality parameter, listed once per build and language."""
+    if not any(p.municipality for p in query.parameters):
+        return []
+    store, lang = get_store(), page_language()
+    key = ("municipality choices", lang)
+    if key not in store.memo:
+        store.memo[key] = pickers.choices(store.graph, lang)
+    return store.memo[key]
 
 
 def _offered(query: queries.Canned) -> tuple:
@@ -74,7 +106,9 @@ def _summary(query: queries.Canned) -> dict:
         "form": query.form, "url": page,
         "api": {fmt.name: f"{page}.{fmt.name}" for fmt in _offered(query)[:-1]},
         "parameters": [{"name": p.name, "type": p.type, "default": p.default, "required": p.required,
-                        "pattern": p.pattern, "values": p.values, "scheme": p.scheme, "description": p.description}
+                        "pattern": p.pattern, "values": p.values, "scheme": p.scheme, "description": p.description,
+                        "municipality": p.municipality}
                        for p in query.parameters],
+        "columns": query.columns,
         "query": query.text,
     }

@@ -8,11 +8,11 @@ change or go without touching another (issue 11).
 import pyoxigraph as ox
 from flask import Response, current_app, request, send_file
 
-from publisher import context, formats, selfdoc
+from publisher import context, formats, readable, selfdoc
 from publisher import store as stores
 from publisher.errors import NotAcceptable, Unavailable
 from publisher.formats import GRAPHS, HTML, RESULTS
-from publisher.views import get_store, serialize, settings
+from publisher.views import get_store, local, page_language, serialize, settings
 from publisher.vocab import PREFIXES
 
 OFFERED = GRAPHS + (HTML,)  # a document's representations, in the server's order of preference
@@ -70,17 +70,24 @@ def respond(answer, fmt: formats.Format) -> Response:
     return response
 
 
-def table(answer) -> dict:
-    """Turn an answer serialized for HTML into columns and rows of terms."""
+def table(answer, columns: dict | None = None) -> dict:
+    """Turn an answer serialized for HTML into columns and rows of terms, and the cells a person reads
+    (``publisher.readable``): titles from ``columns`` (a canned query's front matter), names of the dataset's IRIs
+    from one ``labels`` call for the whole page."""
     if answer.form == "graph":
         rows = [(t.subject, t.predicate, t.object) for t in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)]
-        return {"columns": ["subject", "predicate", "object"], "rows": rows, "truncated": answer.truncated}
-    result = ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
-    if isinstance(result, ox.QueryBoolean):
-        return {"boolean": bool(result), "columns": [], "rows": []}
-    columns = [v.value for v in result.variables]
-    return {"columns": columns, "rows": [tuple(row[c] for c in columns) for row in result],
-            "truncated": answer.truncated}
+        found = {"columns": ["subject", "predicate", "object"], "rows": rows, "truncated": answer.truncated}
+    else:
+        result = ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
+        if isinstance(result, ox.QueryBoolean):
+            return {"boolean": bool(result), "columns": [], "rows": []}
+        names = [v.value for v in result.variables]
+        found = {"columns": names, "rows": [tuple(row[c] for c in names) for row in result],
+                 "truncated": answer.truncated}
+    lang = page_language()
+    found["titles"] = readable.titles(found["columns"], columns or {}, lang)
+    found["cells"] = readable.cells(found["rows"], settings()["base"], get_store().labels, lang, local)
+    return found
 
 
 def from_build(name: str, mimetype: str | None = None):

@@ -171,7 +171,7 @@ EXAMPLES = {
     "/reconcile/propose_properties": "/reconcile/propose_properties?type=Municipality",
     "/reconcile/extend/propose": "/reconcile/extend/propose?type=Municipality",
     "/statistieken": "/statistieken", "/statistics": "/statistics",
-    "/context.jsonld": "/context.jsonld",
+    "/context.jsonld": "/context.jsonld", "/over-de-data": "/over-de-data",
 }
 EXTRA = ["/sparql?query=ASK%7B%7D", "/doc/gemeente/44021.jsonld", "/id/gemeente/00000", "/queries/nothing"]
 # Headers of the message rather than the representation; Content-Length is compared as present or not, since a
