@@ -64,7 +64,8 @@ translations: $(VENV)/.installed
 	@mkdir -p var
 	$(BIN)/pybabel --quiet extract -F babel.cfg $(KEYWORDS) --no-location --sort-output --project samenleven \
 		-o var/messages.pot .
-	$(BIN)/pybabel --quiet update -i var/messages.pot -d publisher/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel --quiet update -i var/messages.pot -d publisher/translations --no-fuzzy-matching --ignore-obsolete \
+		--ignore-pot-creation-date
 
 # The load figures (benchmarks/README.md): minutes, not part of `make test`.
 benchmark: build $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.wrk
