@@ -161,18 +161,28 @@ def test_dates_are_written_in_the_readers_language(server, lang):
     url, manifest = server
     _, _, home = fetch(f"{url}/?lang={lang}")
     assert in_words(manifest["created"], lang) in home
-    assert manifest["created"][:10] not in Interface_text(home, lang)  # the JSON-LD for machines keeps ISO 8601
+    assert manifest["created"][:10] not in interface_text(home, lang)  # the JSON-LD for machines keeps ISO 8601
     _, _, merged = fetch(f"{url}/doc/gemeente/11007?lang={lang}")  # Borsbeek, valid until 2024-12-31
-    assert in_words("2024-12-31", lang) in merged and "2024-12-31" not in Interface_text(merged, lang)
+    assert in_words("2024-12-31", lang) in merged and "2024-12-31" not in interface_text(merged, lang)
     _, _, catalogue = fetch(f"{url}/catalog?lang={lang}")
     modified = datetime.fromisoformat(manifest["created"].replace("Z", "+00:00"))
     assert in_words(modified.date().isoformat(), lang) in catalogue
 
 
-def Interface_text(body: str, lang: str) -> str:
+def interface_text(body: str, lang: str) -> str:
     reader = Interface(lang)
     reader.feed(body)
     return "\n".join(reader.texts)
+
+
+def test_a_refused_method_is_an_english_problem_page(server):
+    url, _ = server
+    request = urllib.request.Request(f"{url}/catalog?lang=en", data=b"", method="POST", headers={"Accept": "text/html"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    page = refused.value.read().decode()
+    assert refused.value.code == 405 and "405 Method not allowed" in page and "To the home page" in page
+    assert not [dutch for dutch, pattern in DUTCH if pattern.search(interface_text(page, "en"))]
 
 
 def test_the_accept_language_header_chooses_english_pages_too(server):
