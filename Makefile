@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test build install clean benchmark
+.PHONY: serve test build install clean benchmark translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,17 @@ $(VENV)/.ldes-client: tests/ldes/package-lock.json | $(BIN)/python
 
 test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client
 	$(BIN)/python -m pytest
+
+# The gettext catalogues of the pages (README, "Translations"): extract every text of the templates and the code
+# into var/messages.pot, then bring each language's catalogue in line: new texts added with an empty translation
+# (to fill in English), texts gone removed. The server reads the .po files themselves: nothing to compile.
+KEYWORDS := -k translate -k translate_plural:1,2 -k N_
+translations: $(VENV)/.installed
+	@mkdir -p var
+	$(BIN)/pybabel --quiet extract -F babel.cfg $(KEYWORDS) --no-location --sort-output --project samenleven \
+		-o var/messages.pot .
+	$(BIN)/pybabel --quiet update -i var/messages.pot -d publisher/translations --no-fuzzy-matching --ignore-obsolete \
+		--ignore-pot-creation-date
 
 # The load figures (benchmarks/README.md): minutes, not part of `make test`.
 benchmark: build $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.wrk

@@ -1,15 +1,29 @@
-"""The language of a page: Dutch by default, English on request, and the labels of the graph in that language.
+"""The language of a page: Dutch by default, English on request; its texts, dates and the graph's labels in it.
 
 A page's language comes from ``?lang=``, then the ``lang`` cookie the language switch sets, then
-``Accept-Language``. Texts of the pages are written in Dutch and looked up in ``MESSAGES`` for English; a text
-without a translation shows in Dutch, so a missing entry is visible but never breaks a page.
+``Accept-Language``. Texts of the pages are written in Dutch (the gettext msgids) and translated through the
+gettext catalogues of ``publisher/translations/{lang}/LC_MESSAGES/messages.po``, which Babel reads when the
+module is first used: there is no compiled ``.mo`` file to build or to forget. A text without a translation
+shows in Dutch, so a missing entry is visible but never breaks a page; the tests fail on one (README,
+"Translations").
 """
 
+import functools
+import io
+from datetime import date, datetime
+from pathlib import Path
+
 import pyoxigraph as ox
+from babel import dates
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
 COOKIE = "lang"
+CATALOGUES = Path(__file__).parent / "translations"
+DOMAIN = "messages"
 
 
 def choose(request) -> tuple[str, bool]:
@@ -50,225 +64,81 @@ def pick(literals, lang: str) -> ox.Literal | None:
     return min(literals, key=lambda literal: literal.language or "", default=None)
 
 
+def catalogue_path(lang: str) -> Path:
+    """Where the gettext catalogue of ``lang`` lies."""
+    return CATALOGUES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def catalogue(lang: str) -> Translations:
+    """Return the translations of ``lang``, read from its ``.po`` file once per process.
+
+    Babel compiles the catalogue in memory as ``msgfmt`` would (fuzzy entries left out), so the ``.po`` file is
+    the only form kept: a fresh clone, an editable install and a wheel all translate alike.
+    """
+    with catalogue_path(lang).open("rb") as source:
+        read = read_po(source, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, read)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
 def translate(text: str, lang: str) -> str:
-    """Return a Dutch text of the pages in ``lang``.
+    """Return a Dutch text of the pages in ``lang``, through the catalogue.
 
     >>> translate("Volgende pagina", "en"), translate("Volgende pagina", "nl")
     ('Next page', 'Volgende pagina')
     """
-    if lang == DEFAULT:
+    if lang not in LANGUAGES:
         return text
-    return MESSAGES.get(text, text)
+    return catalogue(lang).gettext(text)
 
 
-# Dutch text of the pages → English.
-MESSAGES = {
-    # Shared by every page
-    "Hoofdmenu": "Main menu",
-    "Startpagina": "Home",
-    "Ontologie": "Ontology",
-    "Vragen": "Queries",
-    "Zoeken": "Search",
-    "Zoek in de graaf": "Search the graph",
-    "Praktijkdatabank van VVSG over sociale cohesie, als linked open data.":
-        "VVSG's database of good practice in social cohesion, as linked open data.",
-    "Taal": "Language",
-    "Kruimelpad": "Breadcrumb",
-    # Resource pages
-    "Volgende pagina": "Next page",
-    "Vorige pagina": "Previous page",
-    "Pagina": "Page",
-    "van": "of",
-    "Overige": "Other",
-    "Verwijzingen naar deze bron": "Links to this resource",
-    "Deze data als": "This data as",
-    "Niet gevonden": "Not found",
-    "Zoek een naam of titel": "Search for a name or title",
-    # Catalogue
-    "Catalogus": "Catalogue",
-    "Deze catalogus beschrijft de dataset voor open-dataportalen die hem oogsten, in het profiel":
-        "This catalogue describes the dataset for the open-data portals that harvest it, in the profile",
-    "Ook in": "Also in",
-    "In RDF:": "In RDF:",
-    "Licentie": "Licence",
-    "Laatst gewijzigd": "Last changed",
-    "Distributies": "Distributions",
-    "Bestand": "File",
-    "Mediatype": "Media type",
-    "Bytes": "Bytes",
-    "Bestaat niet meer.": "No longer exists.",
-    "Geldig tot en met": "Valid until",
-    "vervangen door": "replaced by",
-    "Op een andere pagina van deze lijst.": "On another page of this list.",
-    "Begrippen en hun gebruik": "Concepts and their use",
-    "Begrip": "Concept",
-    "Praktijken": "Practices",
-    "Initiatieven": "Initiatives",
-    "verwijst hierheen als": "links here as",
-    "Naar de inhoud": "Skip to content",
-    # Search and 404
-    "Zoek naar": "Search for",
-    "Naar de startpagina": "To the home page",
-    "resultaten voor": "results for",
-    "Niets gevonden. Probeer een deel van een naam, of stel een vraag met SPARQL.":
-        "Nothing found. Try part of a name, or ask with SPARQL.",
-    "Alleen de eerste": "Only the first",
-    "resultaten worden getoond.": "results are shown.",
-    # Home page
-    "De praktijkdatabank van VVSG over sociale cohesie, als linked open data: praktijken, de initiatieven die ze "
-    "toepassen in gemeenten, de organisaties erachter, programma's, gemeenten en beleidsdomeinen.":
-        "VVSG's database of good practice in social cohesion, as linked open data: practices, the initiatives that "
-        "apply them in municipalities, the organisations behind them, programmes, municipalities and policy domains.",
-    "Uitgegeven door": "Published by",
-    "Vereniging van Vlaamse Steden en Gemeenten": "Association of Flemish Cities and Municipalities",
-    "Elke URI van de graaf is een pagina voor mensen en RDF voor machines.":
-        "Every URI of the graph is a page for people and RDF for machines.",
-    "Nieuwste praktijken": "Newest practices",
-    "Gebruik de data": "Use the data",
-    "SPARQL-endpoint": "SPARQL endpoint",
-    "stel je eigen vragen aan de graaf.": "ask the graph your own questions.",
-    "Kant-en-klare vragen": "Ready-made queries",
-    "ook als kleine API (JSON, CSV).": "also as a small API (JSON, CSV).",
-    "de klassen en eigenschappen, met hun shapes.": "the classes and properties, with their shapes.",
-    "Download": "Download",
-    "Wat de graaf bevat": "What the graph holds",
-    "Build": "Build",
-    "Klasse": "Class",
-    "Aantal": "Count",
-    "Triples": "Triples",
-    "Zoek een praktijk, initiatief, organisatie of plaats": "Search for a practice, initiative, organisation or place",
-    "bijvoorbeeld taalcafé of jongeren": "for example language café or young people",
-    "Wat gebeurt er bij mij? Postcode, NIS-code of gemeente": "What happens near me? Postcode, NIS code or municipality",
-    "Toon": "Show",
-    "Onlangs gewijzigd": "Recently changed",
-    "Bladeren": "Browse",
-    "Categorieën": "Categories",
-    "Beleidsdomeinen": "Policy domains",
-    "Doelgroepen": "Target groups",
-    "De getallen tellen praktijken.": "The numbers count practices.",
-    "de dataset in DCAT-AP, voor open-dataportalen.": "the dataset in DCAT-AP, for open data portals.",
-    "Wijzigingenstroom": "Change feed",
-    "elke wijziging als Linked Data Event Stream, om bij te blijven.":
-        "every change as a Linked Data Event Stream, to keep up.",
-    "CSV met CSVW-beschrijving, voor rekenbladen.": "CSV with a CSVW description, for spreadsheets.",
-    "Reconciliatiedienst": "Reconciliation service",
-    "koppel je eigen lijst van gemeenten, praktijken of organisaties in OpenRefine.":
-        "link your own list of municipalities, practices or organisations in OpenRefine.",
-    "Over de data": "About the data",
-    "de build, en hoeveel de graaf van elke klasse bevat.": "the build, and how much of each class the graph holds.",
-    # About the data
-    "De graaf komt uit de praktijkdatabank van VVSG, de gemeenten van Statbel en de gazetteer; elke build "
-    "valideert hem met SHACL voor hij gepubliceerd wordt.":
-        "The graph comes from VVSG's practice database, Statbel's municipalities and the gazetteer; every build "
-        "validates it with SHACL before it is published.",
-    "Gemaakt": "Made",
-    "Downloads": "Downloads",
-    # Query results and forms
-    "Resultaat": "Result",
-    "ja (true)": "yes (true)",
-    "nee (false)": "no (false)",
-    "rij": "row",
-    "rijen": "rows",
-    "afgekapt: het endpoint geeft er niet meer dan": "cut off: the endpoint gives no more than",
-    "of typ de naam van een gemeente of plaats": "or type the name of a municipality or place",
-    "bijvoorbeeld Sint-Amandsberg of 9040": "for example Sint-Amandsberg or 9040",
-    "Gelinkt:": "Linked:",
-    "Welke gemeente bedoel je?": "Which municipality do you mean?",
-    "schrijf": "write",
-    # Ontology page
-    "Inhoud": "Contents",
-    "Klassen": "Classes",
-    "Eigenschappen": "Properties",
-    "Versie": "Version",
-    "Voorkeursprefix": "Preferred prefix",
-    "Naamruimte": "Namespace",
-    "Uitgever": "Publisher",
-    "Deze ontologie als": "This ontology as",
-    "klasse": "class",
-    "datatype": "datatype",
-    "objecteigenschap": "object property",
-    "data-eigenschap": "datatype property",
-    "annotatie-eigenschap": "annotation property",
-    "eigenschap": "property",
-    "Definitie": "Definition",
-    "Toelichting": "Comment",
-    "Subklasse van": "Subclass of",
-    "Subeigenschap van": "Subproperty of",
-    "Beperking van": "Restriction of",
-    "Domein": "Domain",
-    "Bereik": "Range",
-    "Voorwaarden uit de SHACL-shapes": "Constraints of the SHACL shapes",
-    "Eigenschap": "Property",
-    "Doelklasse": "Target class",
-    "(geen doelklasse)": "(no target class)",
-    "Naam": "Name",
-    "Kardinaliteit": "Cardinality",
-    "Waarden": "Values",
-    "Ernst": "Severity",
-    "overtreding": "violation",
-    "waarschuwing": "warning",
-    "informatie": "info",
-    # Tables
-    "Tabellen": "Tables",
-    "Platte CSV-tabellen voor wie geen RDF spreekt: een rij per praktijk, initiatief, organisatie of gemeente, met "
-    "URI's en namen, in UTF-8 met een kopregel.":
-        "Flat CSV tables for those who do not speak RDF: one row per practice, initiative, organisation or "
-        "municipality, with URIs and names, in UTF-8 with a header row.",
-    "Een cel met meerdere waarden scheidt ze met": "A cell with several values separates them with",
-    "(spatie, verticale streep, spatie). De CSVW-metadata (CSV on the Web) van elke tabel koppelt elke kolom aan haar "
-    "eigenschap in de graaf.":
-        "(space, vertical bar, space). The CSVW metadata (CSV on the Web) of each table maps every column to its "
-        "property in the graph.",
-    "CSVW-metadata": "CSVW metadata",
-    "Kolom": "Column",
-    "Titel": "Title",
-    "Meerdere waarden": "Several values",
-    "ja": "yes",
-    # Statistics page
-    "Statistieken": "Statistics",
-    "praktijken en initiatieven per beleidsdomein, doelgroep, provincie en jaar, en op de kaart.":
-        "practices and initiatives by policy domain, target group, province and year, and on the map.",
-    "Hoeveel praktijken en initiatieven de databank telt per beleidsdomein, doelgroep, provincie en jaar, en per "
-    "gemeente op de kaart.":
-        "How many practices and initiatives the database holds by policy domain, target group, province and year, "
-        "and by municipality on the map.",
-    "In totaal": "In all",
-    "praktijken": "practices",
-    "initiatieven": "initiatives",
-    "Een praktijk telt waar haar initiatieven lopen. Een initiatief in een deelgemeente, district of wijk telt bij "
-    "zijn gemeente, een initiatief in een gemeente die in 2025 fuseerde bij de gemeente die ze verving, en een "
-    "gemeente bij haar provincie (Brussel bij het Brussels Hoofdstedelijk Gewest). Wat meer waarden heeft, telt bij "
-    "elk ervan; wat er geen heeft, staat in een rij van zijn eigen, zodat niets wegvalt.":
-        "A practice counts where its initiatives run. An initiative in a sub-municipality, district or neighbourhood "
-        "counts for its municipality, an initiative in a municipality that merged in 2025 for the one that replaced "
-        "it, and a municipality for its province (Brussels for the Brussels-Capital Region). What has several "
-        "values counts for each; what has none has a row of its own, so that nothing drops out.",
-    "Per beleidsdomein": "By policy domain",
-    "Per doelgroep": "By target group",
-    "Per provincie": "By province",
-    "Per jaar van eerste publicatie": "By year first published",
-    "Per gemeente": "By municipality",
-    "zonder beleidsdomein": "no policy domain",
-    "zonder doelgroep": "no target group",
-    "zonder plaats": "no place",
-    "zonder datum": "no date",
-    "Staafdiagram van praktijken en initiatieven; de tabel ernaast geeft de cijfers.":
-        "Bar chart of practices and initiatives; the table beside it gives the numbers.",
-    "Het jaar waarin een praktijk of initiatief voor het eerst in deze dataset verscheen (dct:issued): de bronnen "
-    "geven zelf geen datum.":
-        "The year a practice or initiative first appeared in this dataset (dct:issued): the sources give no date.",
-    "Initiatieven per gemeente": "Initiatives per municipality",
-    "Kaart van Vlaanderen en Brussel, elke gemeente gekleurd naar het aantal initiatieven; de tabel eronder geeft "
-    "dezelfde cijfers.":
-        "Map of Flanders and Brussels, each municipality coloured by its number of initiatives; the table below "
-        "gives the same numbers.",
-    "De gemeenten van Vlaanderen en Brussel (grenzen van 2025), gekleurd naar het aantal initiatieven; elke "
-    "gemeente leidt naar haar pagina. Bron van de grenzen: Statbel, Provincies in Cijfers.":
-        "The municipalities of Flanders and Brussels (2025 boundaries), coloured by their number of initiatives; "
-        "each municipality leads to its page. Source of the boundaries: Statbel, Provincies in Cijfers.",
-    "Deze build heeft geen gemeentegrenzen om een kaart van te tekenen.":
-        "This build has no municipal boundaries to draw a map from.",
-    "op de kaart van Vlaanderen en Brussel": "on the map of Flanders and Brussels",
-    "De gemeente is donker gekleurd, de andere gemeenten grijs.":
-        "The municipality is dark, the other municipalities grey.",
-}
+def translate_plural(singular: str, plural: str, count: int, lang: str) -> str:
+    """Return the singular or plural Dutch text in ``lang``, as the language counts ``count``.
+
+    >>> translate_plural("%(num)d rij", "%(num)d rijen", 2, "en") % {"num": 2}
+    '2 rows'
+    """
+    if lang not in LANGUAGES:
+        return singular if count == 1 else plural
+    return catalogue(lang).ngettext(singular, plural, count)
+
+
+def N_(text: str) -> str:
+    """Mark a text for the catalogue where it is defined; ``translate`` it where it is shown.
+
+    >>> N_("Overige")
+    'Overige'
+    """
+    return text
+
+
+def format_day(value, lang: str) -> str:
+    """Show a day as a reader of ``lang`` writes it (CLDR's long form, by Babel); text that is no date as it is.
+
+    >>> format_day("2025-01-01", "nl"), format_day("2025-01-01", "en"), format_day("gisteren", "en")
+    ('1 januari 2025', 'January 1, 2025', 'gisteren')
+    """
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return dates.format_date(day, "long", locale=lang)
+
+
+def format_moment(value, lang: str) -> str:
+    """Show a moment (an ISO 8601 timestamp, UTC when it says Z) as a reader of ``lang`` writes it, in UTC.
+
+    >>> format_moment("2026-11-29T18:29:06Z", "nl")
+    '29 november 2026, 18:29:06 UTC'
+    >>> format_moment("2026-11-29T18:29:06Z", "en").replace("\u202f", " ")
+    'November 29, 2026, 6:29:06 PM UTC'
+
+    """
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return format_day(value, lang)
+    return dates.format_datetime(moment, "long", tzinfo=dates.get_timezone("UTC"), locale=lang)

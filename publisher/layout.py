@@ -19,7 +19,7 @@ from publisher.vocab import PREFIXES, PUB, RDF, RDFS, SH, SLS, VANN
 NAMES = {**PREFIXES, "sls": SLS.iri, "sh": SH.iri, "vann": VANN.iri}
 
 LABELS_FILE = Path(__file__).parent / "labels.ttl"
-OTHER = "Overige"
+OTHER = language.N_("Overige")
 _LAST = float("inf")
 
 
@@ -118,7 +118,8 @@ class Layout:
         if found:
             return found.value
         label = language.pick(self.labels.get(predicate, ()), lang)
-        return f"{language.translate('verwijst hierheen als', lang)} {label.value if label else prefixed(predicate.value)}"
+        links_here = language.translate("verwijst hierheen als", lang)  # outside the f-string, for the extractor
+        return f"{links_here} {label.value if label else prefixed(predicate.value)}"
 
     def type_name(self, cls: ox.NamedNode, lang: str) -> str:
         found = language.pick(self.labels.get(cls, ()), lang)

@@ -153,7 +153,8 @@ def page_outline(shapes: dict | None, nis: str, lang: str) -> str | None:
     if shapes is None or nis not in shapes["municipalities"]:
         return None
     name = shapes["municipalities"][nis]["name"]
-    return outline(shapes, nis, (f"{name} {translate('op de kaart van Vlaanderen en Brussel', lang)}",
+    on_the_map = translate("op de kaart van Vlaanderen en Brussel", lang)  # outside the f-string, for the extractor
+    return outline(shapes, nis, (f"{name} {on_the_map}",
                                  translate("De gemeente is donker gekleurd, de andere gemeenten grijs.", lang)))
 
 

@@ -13,7 +13,7 @@ from publisher import language
 from publisher.indexes import index
 from publisher.layout import Layout, prefixed
 from publisher.store.description import LABELS, Description
-from publisher.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, SL
+from publisher.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, SL, XSD
 
 LEADS = (DCT.abstract, DCT.description, SKOS.definition, RDFS.comment)
 # Identifiers that have a page elsewhere: Wikidata's search by the NIS/INS code property P1567 finds the
@@ -171,7 +171,15 @@ class Presenter:
             href = WIKIDATA_NIS.format(term.value)
         elif predicate in SCHEMES and linkable(SCHEMES[predicate] + term.value):
             href = SCHEMES[predicate] + term.value
-        return Value(term.value, href, term.language or None, note, external=bool(href))
+        return Value(self._shown(term), href, term.language or None, note, external=bool(href))
+
+    def _shown(self, literal: ox.Literal) -> str:
+        """A literal's text; a date in the reader's language (the RDF keeps ISO 8601)."""
+        if literal.datatype == XSD.date:
+            return language.format_day(literal.value, self.lang)
+        if literal.datatype == XSD.dateTime:
+            return language.format_moment(literal.value, self.lang)
+        return literal.value
 
     def _href(self, iri: str) -> str | None:
         return href(iri, self.local)

@@ -14,7 +14,8 @@ The front matter is YAML in comment lines at the top of the file, in the manner 
 variable it does not name is titled by its name). A ``municipality`` parameter (a NIS code) is offered on the
 query's page as a choice of municipalities by name, and a name typed there is linked (``publisher.pickers``).
 
-A parameter is a variable of the query, bound with pyoxigraph's substitutions (so the query must project it);
+A parameter's allowed ``values`` map each value to its label, a text or ``{nl: ..., en: ...}`` so that the form
+offers it in the page's language. A parameter is a variable of the query, bound with pyoxigraph's substitutions (so the query must project it);
 its value is checked against its type, pattern and allowed values first. An optional parameter left out stays
 unbound; test it with ``FILTER(COALESCE(?x = ?param, true))``, not ``BOUND(?param)``, which pyoxigraph 0.5
 evaluates before the substitution (always false). Types: ``string``, ``integer``,
@@ -29,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from publisher import sparql
+from publisher import language, sparql
 from publisher.errors import BadRequest, InputError
 from publisher.store.embedded import check_syntax
 from publisher.vocab import XSD
@@ -49,9 +50,10 @@ class Parameter:
     default: str | None = None
     required: bool = False
     pattern: str | None = None
-    values: dict | None = None  # allowed value -> label
+    values: dict | None = None  # allowed value -> its Dutch label
     scheme: str | None = None
     municipality: bool = False  # a NIS code: the form offers municipalities by name
+    labels: dict = field(default_factory=dict)  # allowed value -> {language: label}, when the front matter has them
 
     def term(self, raw: str, allowed: dict | None = None):
         """Check a value given as text and return it as the RDF term bound to the variable.
@@ -98,6 +100,11 @@ class Canned:
 
     def label(self, language: str = "nl") -> str:
         return self.title.get(language) or self.title["nl"]
+
+    def text_in(self, key: str, language: str) -> str:
+        """The query's ``title`` or ``description`` in ``language`` (the front matter gives both)."""
+        texts = getattr(self, key)
+        return texts.get(language) or texts["nl"]
 
 
 def load(folder: Path) -> dict[str, Canned]:
@@ -193,10 +200,14 @@ def _parameter(name: str, spec: dict, path: Path, header: list[str]) -> Paramete
     values = spec.get("values")
     if isinstance(values, list):
         values = {str(v): str(v) for v in values}
+    # A value's label is a text, or {nl: ..., en: ...} for a label in each language of the pages.
+    labels = {str(k): v if isinstance(v, dict) else {"nl": str(v)} for k, v in (values or {}).items()}
+    if any(not isinstance(label.get("nl"), str) for label in labels.values()):
+        raise InputError(f"parameter {name}: a value's label is a text or {{nl: ..., en: ...}}", path, line)
     parameter = Parameter(name, spec["type"], spec.get("description") or {}, _text(spec.get("default")),
                           bool(spec.get("required")), spec.get("pattern"),
-                          {str(k): str(v) for k, v in values.items()} if values else None, spec.get("scheme"),
-                          bool(spec.get("municipality")))
+                          {k: label["nl"] for k, label in labels.items()} if values else None, spec.get("scheme"),
+                          bool(spec.get("municipality")), labels)
     if parameter.default is not None and parameter.type != "concept":
         try:
             parameter.term(parameter.default)
@@ -220,13 +231,19 @@ def _line_of(header: list[str], key: str) -> int:
 SCHEME_NOTATIONS = (Path(__file__).parent / "scheme_notations.rq").read_text()
 
 
-def allowed(parameter: Parameter, graph, base: str) -> dict | None:
-    """Return a parameter's allowed values (value -> label): its own list, or the notations of its scheme."""
+def allowed(parameter: Parameter, graph, base: str, lang: str = "nl") -> dict | None:
+    """Return a parameter's allowed values (value -> label in ``lang``): its own list, or the notations of its
+    scheme."""
     if parameter.type != "concept":
-        return parameter.values
+        if parameter.values is None:
+            return None
+        return {value: parameter.labels[value].get(lang) or label for value, label in parameter.values.items()}
     from publisher.uris import Minter
     scheme = ox.NamedNode(Minter(base).scheme(parameter.scheme))
-    return {row["notation"].value: row["label"].value for row in graph.select(SCHEME_NOTATIONS, scheme=scheme)}
+    labels = {}
+    for row in graph.select(SCHEME_NOTATIONS, scheme=scheme):
+        labels.setdefault(row["notation"].value, []).append(row["label"])
+    return {notation: language.pick(found, lang).value for notation, found in labels.items()}
 
 
 def bind(canned: Canned, given, graph, base: str, choices: dict | None = None) -> dict:

@@ -10,14 +10,15 @@ from datetime import datetime
 from urllib.parse import unquote_to_bytes, urlencode
 
 import pyoxigraph as ox
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from publisher import language, uris
 from publisher import store as stores
-from publisher.errors import BadRequest, HTTPProblem
+from publisher.errors import BadRequest, HTTPProblem, MalformedQuery
 from publisher.formats import Format
 from publisher import presentation
+from publisher.language import N_
 from publisher.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,11 @@ PREFLIGHT = {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
 ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "text/html")
 # Parameters that take one value: a second one is a mistake the client should hear about, not a silent choice.
 SINGLE = ("lang", "page", "q", "profile")
+# The title of a problem on a page, by status: the problem JSON keeps the English title of RFC 9110 for programs.
+TITLES = {400: N_("Ongeldig verzoek"), 403: N_("Verboden"), 404: N_("Niet gevonden"),
+          405: N_("Methode niet toegestaan"), 406: N_("Geen aanvaardbare vorm"), 413: N_("Verzoek te groot"),
+          415: N_("Mediatype niet ondersteund"), 429: N_("Te veel verzoeken"), 500: N_("Interne fout"),
+          503: N_("Dienst niet beschikbaar")}
 
 
 def register(app: Flask) -> None:
@@ -48,7 +54,15 @@ def register(app: Flask) -> None:
     app.after_request(_cors)
     app.add_template_global(local, "local")
     app.add_template_global(href, "href")
-    app.add_template_global(lambda text: language.translate(text, page_language()), "_")
+    # Jinja's i18n extension, with the catalogue of the page's language: {{ _("…") }}, {{ ngettext(…) }} and
+    # {% trans %}, the forms Babel's extractor reads (babel.cfg).
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(
+        lambda text: language.translate(text, page_language()),
+        lambda one, many, count: language.translate_plural(one, many, count, page_language()), newstyle=True)
+    app.add_template_filter(lambda value: language.format_day(value, page_language()), "day")
+    app.add_template_filter(lambda value: language.format_moment(value, page_language()), "moment")
+    app.add_template_global(problem_title, "problem_title")
     app.add_template_global(page_language, "lang")
     app.add_template_global(switch_language, "switch_language")
 
@@ -76,6 +90,12 @@ def page_language() -> str:
     if "lang" not in g:
         g.lang, g.lang_chosen = language.choose(request)
     return g.lang
+
+
+def problem_title(problem: HTTPProblem) -> str:
+    """The title of a problem in the page's language."""
+    title = N_("Misvormde vraag") if isinstance(problem, MalformedQuery) else TITLES.get(problem.status)
+    return language.translate(title, page_language()) if title else problem.title
 
 
 def switch_language(code: str) -> str:
@@ -129,7 +149,7 @@ def render_problem(problem: HTTPProblem):
         return current_app.json.response(body), problem.status, {**headers,
                                                                   "Content-Type": "application/problem+json"}
     if kind == "text/html":
-        return render_template("error.html", problem=problem), problem.status, headers
+        return in_language(make_response(render_template("error.html", problem=problem), problem.status, headers))
     text = f"{problem.status} {problem.title}: {problem.detail}\n"
     return text, problem.status, {**headers, "Content-Type": "text/plain; charset=utf-8"}
 

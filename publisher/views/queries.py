@@ -1,11 +1,11 @@
 """``/queries``: the canned queries as a list, as pages with a form, and as small APIs by suffix."""
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from publisher import formats, linker, pickers, queries
 from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
-from publisher.views import get_store, page_language, settings
+from publisher.views import get_store, in_language, page_language, settings
 from publisher.views.representation import execute, offered, recompact, respond, table
 
 blueprint = Blueprint("queries", __name__)
@@ -18,7 +18,7 @@ def listing(suffix=None):
     canned = _all()
     fmt = formats.negotiate(LISTING, request, suffix)
     if fmt is HTML:
-        return render_template("queries.html", canned=canned), {"Vary": "Accept"}
+        return in_language(make_response(render_template("queries.html", canned=canned), {"Vary": "Accept"}))
     return current_app.json.response([_summary(query) for query in canned.values()]), {"Vary": "Accept"}
 
 
@@ -48,7 +48,7 @@ def run(name, suffix=None):
 def _page(query: queries.Canned, store):
     given, linked, asked = _named(query)
     values = {p.name: given.get(p.name, p.default or "") for p in query.parameters}
-    choices = {p.name: queries.allowed(p, store, settings()["base"]) for p in query.parameters}
+    choices = {p.name: queries.allowed(p, store, settings()["base"], page_language()) for p in query.parameters}
     answer, problem, status = None, None, 400 if asked else 200
     missing = [p for p in query.parameters if p.required and not values[p.name]]
     try:
@@ -59,9 +59,10 @@ def _page(query: queries.Canned, store):
         problem, status = error, error.status
     downloads = [(fmt, url_for("queries.run", name=query.name, suffix=fmt.name, **values))
                  for fmt in _offered(query)[:-1]]
-    return render_template("query.html", query=query, values=values, choices=choices, answer=answer,
-                           problem=problem, downloads=downloads, places=_municipalities(query), linked=linked,
-                           asked=asked, name_field=pickers.name_field), status, {"Vary": "Accept"}
+    return in_language(make_response(render_template(
+        "query.html", query=query, values=values, choices=choices, answer=answer, problem=problem,
+        downloads=downloads, places=_municipalities(query), linked=linked, asked=asked,
+        name_field=pickers.name_field), status, {"Vary": "Accept"}))
 
 
 def _named(query: queries.Canned) -> tuple[dict, list, list]:

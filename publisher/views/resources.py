@@ -88,7 +88,7 @@ def missing(fmt, key: str):
     detail = f"there is no resource {settings()['base']}id/{key} in this dataset"
     if fmt is HTML:
         words = key.rsplit("/", 1)[-1].replace("-", " ")
-        body = render_template("missing.html", detail=detail, words=words)
+        body = render_template("missing.html", uri=f"{settings()['base']}id/{key}", words=words)
         response = in_language(Response(body, 404, content_type=HTML.content_type))
         response.vary.add("Accept")
         return response

@@ -1,12 +1,12 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description, and the query page for browsers."""
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, make_response, render_template, request
 
 from publisher import formats, protocol, service, sparql
 from publisher.errors import Forbidden, HTTPProblem
 from publisher.formats import GRAPHS, HTML
-from publisher.views import get_store, settings
+from publisher.views import get_store, in_language, settings
 from publisher.views.representation import execute, offered, respond, table
 
 blueprint = Blueprint("sparql", __name__)
@@ -84,7 +84,8 @@ def page(query: str, run):
         except HTTPProblem as error:
             problem, status = error, error.status
     canned = current_app.extensions["samenleven.queries"]
-    return render_template("sparql.html", query=query, answer=answer, problem=problem, canned=canned,
-                           downloads=offered(sparql.outline(query).form)[:-1]), status, {"Vary": "Accept"}
+    return in_language(make_response(render_template(
+        "sparql.html", query=query, answer=answer, problem=problem, canned=canned,
+        downloads=offered(sparql.outline(query).form)[:-1]), status, {"Vary": "Accept"}))
 
 

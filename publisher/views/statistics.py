@@ -13,18 +13,18 @@ from publisher import charts, maps
 from publisher.artefacts import MAP, STATISTICS
 from publisher.errors import Unavailable
 from publisher.formats import HTML
-from publisher.language import translate
+from publisher.language import N_, translate
 from publisher.views import get_store, href, in_language, page_language, settings
 from publisher.uris import Minter
 
 blueprint = Blueprint("statistics", __name__)
 # The charts of the page, in order: (key in statistics.json, heading, what has no value is counted as).
-CHARTS = (("policy_domains", "Per beleidsdomein", "zonder beleidsdomein"),
-          ("target_groups", "Per doelgroep", "zonder doelgroep"),
-          ("provinces", "Per provincie", "zonder plaats"),
-          ("years", "Per jaar van eerste publicatie", "zonder datum"))
+CHARTS = (("policy_domains", N_("Per beleidsdomein"), N_("zonder beleidsdomein")),
+          ("target_groups", N_("Per doelgroep"), N_("zonder doelgroep")),
+          ("provinces", N_("Per provincie"), N_("zonder plaats")),
+          ("years", N_("Per jaar van eerste publicatie"), N_("zonder datum")))
 SERIES = ("practices", "initiatives")
-NAMES = {"practices": "Praktijken", "initiatives": "Initiatieven"}
+NAMES = {"practices": N_("Praktijken"), "initiatives": N_("Initiatieven")}
 
 
 @blueprint.get("/statistieken")
@@ -97,11 +97,11 @@ def choropleth(shapes: dict | None, found: dict, lang: str) -> str | None:
     if shapes is None:
         return None
     by_nis = {row["nis"]: row for row in found["municipalities"]["rows"]}
-    minter, say = Minter(settings()["base"]), (lambda text: translate(text, lang))
+    minter = Minter(settings()["base"])
 
     def title(nis, name, value):
         row = by_nis.get(nis, {"practices": 0, "initiatives": 0})
-        counts = ", ".join(f"{say(NAMES[kind]).lower()}: {row[kind]}" for kind in SERIES)
+        counts = ", ".join(f"{translate(NAMES[kind], lang).lower()}: {row[kind]}" for kind in SERIES)
         return f"{by_nis[nis]['label'][lang] if nis in by_nis else name}: {counts}"
 
     def legend(bounds):
@@ -110,6 +110,6 @@ def choropleth(shapes: dict | None, found: dict, lang: str) -> str | None:
 
     return maps.choropleth(shapes, {nis: row["initiatives"] for nis, row in by_nis.items()},
                            lambda nis: href(minter.municipality(nis)), title,
-                           (say("Initiatieven per gemeente"), say("Kaart van Vlaanderen en Brussel, elke gemeente "
-                                                                  "gekleurd naar het aantal initiatieven; de tabel "
-                                                                  "eronder geeft dezelfde cijfers.")), legend)
+                           (translate("Initiatieven per gemeente", lang),
+                            translate("Kaart van Vlaanderen en Brussel, elke gemeente gekleurd naar het aantal "
+                                      "initiatieven; de tabel eronder geeft dezelfde cijfers.", lang)), legend)
