@@ -114,6 +114,14 @@ MESSAGES = {
         "Nothing found. Try part of a name, or ask with SPARQL.",
     "Alleen de eerste": "Only the first",
     "resultaten worden getoond.": "results are shown.",
+    "Zoek in praktijken, initiatieven, organisaties en plaatsen, of typ een postcode":
+        "Search practices, initiatives, organisations and places, or type a postal code",
+    "Gemeente": "Municipality",
+    "Gemeenten": "Municipalities",
+    "Soort": "Type",
+    "Alle soorten": "All types",
+    "Niets gevonden. Probeer een ander woord, een postcode of een gemeente, of stel een vraag met SPARQL.":
+        "Nothing found. Try another word, a postal code or a municipality, or ask with SPARQL.",
     # Home page
     "De praktijkdatabank van VVSG over sociale cohesie, als linked open data: praktijken, de initiatieven die ze "
     "toepassen in gemeenten, de organisaties erachter, programma's, gemeenten en beleidsdomeinen.":
