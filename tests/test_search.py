@@ -249,3 +249,13 @@ class Page(HTMLParser):
 
     def links_in(self, section: str) -> list[str]:
         return [link for where, link in self.links if section in where.split()]
+
+
+def test_the_results_are_named_in_the_language_asked_for(url):
+    bibambassadeurs = ID + "initiatief/bibambassadeurs"  # "Bibambassadeurs"@nl, "Library ambassadors"@en
+    for lang, name in (("nl", "Bibambassadeurs"), ("en", "Library ambassadors")):
+        data = found(url, "bibambassadeurs", lang=lang)
+        assert data["results"][uris(data).index(bibambassadeurs)]["label"] == name
+    status, headers, body = http(f"{url}/search?q=bibambassadeurs&lang=en", headers={"Accept": "text/html"})
+    assert status == 200 and headers["Content-Language"] == "en"
+    assert "results for" in body.decode() and "resultaten" not in body.decode()

@@ -46,7 +46,8 @@ def search_json():
     data["places"] = [{"uri": p["uri"], "label": p["label"], "nis": p["nis"]} for p in found["places"]]
     data["results"] = [{"uri": hit["uri"], "type": hit["type"], "label": hit["value"].text,
                         "snippet": str(hit["snippet"]), "score": hit["score"]} for hit in found["hits"]]
-    return paged(current_app.json.response(data), found, "search.search_json")
+    # The labels are in the page's language: Content-Language and Vary, as on the page.
+    return paged(in_language(current_app.json.response(data)), found, "search.search_json")
 
 
 def asked() -> tuple[str, tuple, int]:
