@@ -110,10 +110,6 @@ MESSAGES = {
     "Zoek naar": "Search for",
     "Naar de startpagina": "To the home page",
     "resultaten voor": "results for",
-    "Niets gevonden. Probeer een deel van een naam, of stel een vraag met SPARQL.":
-        "Nothing found. Try part of a name, or ask with SPARQL.",
-    "Alleen de eerste": "Only the first",
-    "resultaten worden getoond.": "results are shown.",
     "Zoek in praktijken, initiatieven, organisaties en plaatsen, of typ een postcode":
         "Search practices, initiatives, organisations and places, or type a postal code",
     "Gemeente": "Municipality",
