@@ -54,8 +54,11 @@ class Interface(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         outside = bool(self.stack and self.stack[-1])
+        classes = (attrs.get("class") or "").split()
+        # Data, not interface: text in another language, code, a results table, a search hit's snippet (a quote
+        # of the data's own text, in whatever language the data has it).
         data = (tag in SKIPPED or (attrs.get("lang") not in (None, self.lang))
-                or "results" in (attrs.get("class") or "").split() and tag == "table")
+                or "results" in classes and tag == "table" or "snippet" in classes)
         if tag not in VOID:
             self.stack.append(outside or data)
         if not (outside or data):

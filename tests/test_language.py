@@ -21,7 +21,7 @@ TEMPLATES = PROJECT / "publisher" / "templates"
 CATALOGUES = PROJECT / "publisher" / "translations"
 # Text that a page shows the same in both languages: names of the project, of standards and formats, symbols.
 ALLOWED = ("Samenleven in diversiteit", "SPARQL 1.1", "SPARQL", "SHA-256", "VVSG", "VoID", "IRI", "API", "JSON",
-           "Turtle", "Shape", "selected")
+           "Turtle", "Shape", "selected", "NIS")  # NIS: the code of Statbel's register, named so in both
 # Attributes whose values a reader sees or hears (a tooltip, a placeholder, a label read aloud).
 VISIBLE = re.compile(r"""\b(?:title|aria-label|placeholder|alt)\s*=\s*(["'])(.*?)\1""", re.S)
 TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)

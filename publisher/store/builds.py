@@ -16,7 +16,7 @@ from werkzeug.security import safe_join
 
 from publisher import artefacts, feed, kinds, layout, state
 from publisher.errors import NotFound, PublisherError, Unavailable
-from publisher.store import description, embedded, sandbox
+from publisher.store import description, embedded, fulltext, sandbox
 
 if TYPE_CHECKING:
     from publisher.store import Graph
@@ -70,6 +70,19 @@ class Build:
             path = self.folder / name
             self.memo[name] = state.read_json(path, "build again to write it anew") if path.exists() else None
         return self.memo[name]
+
+    def search(self, text: str, kinds=(), page: int = 1, size: int = 20) -> fulltext.Found:
+        """Search the build's full-text index (``publisher.store.fulltext``): one page of hits of ``kinds`` (URI
+        segments; none: every kind), best first.
+
+        :raises BadRequest: a text too long to search.
+        :raises Unavailable: a build made before it had a search index.
+        """
+        path = self.folder / artefacts.SEARCH
+        if not path.is_file():
+            raise Unavailable(f"build {self.manifest['id']} has no search index (it was made before it had one): "
+                              "run `samenleven build`")
+        return fulltext.search(path, text, kinds, page, size)
 
     def labels(self, nodes, types: bool = False) -> list:
         """The label triples of ``nodes`` by every kind's label properties, and their types when ``types``."""

@@ -1,0 +1,148 @@
+"""Search a build's full-text index (``search.sqlite``, written by ``publisher.searchindex``).
+
+What a person types is never handed to FTS5 as a query: it is split into words (``publisher.words``), each word
+becomes a quoted string, and the expression made of them is bound as a parameter of ``MATCH``. So quotes, ``NEAR``,
+``*``, ``-``, ``^``, column filters and parentheses are plain text to be searched for, never syntax.
+
+**Matching.** Every word must match (AND). A word matches when it is in an exact column (``title``, ``body``,
+``links``, ``places``, ``codes``; case and accents folded by the tokenizer), or when one of its stems (Dutch and
+English, ``publisher.words``) is in a stemmed column. The last word also matches as a prefix (``taalca`` finds
+``Taalcafé``, for type-ahead), unless the text ends in a space or the word is a number (``9000`` is a postal code,
+not the start of one).
+
+**Ranking.** BM25 (FTS5's ``bm25()``) over all the columns, weighted by ``WEIGHTS``: a name weighs ten times a
+description. A word found as written counts in its exact column *and* in its stemmed one, a word found only through
+its stem in the stemmed one alone, so an exact match ranks above a match of another form of the word. Ties are
+broken by URI, so that paging gives every hit once.
+
+**Snippets.** FTS5's ``snippet()`` marks matches with two private-use characters that the index never holds
+(``searchindex.MARKERS``); the text between them comes back as segments ``(text, matched)``, for the page to escape.
+Snippets are taken with the stems of the words as prefixes too, so that ``jongeren`` also marks ``jongere``.
+"""
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publisher import words
+from publisher.errors import BadRequest
+
+WEIGHTS = {"title": 10.0, "body": 1.0, "links": 2.0, "places": 2.0, "codes": 10.0, "title_stems": 5.0,
+           "body_stems": 0.5}  # in the order of the table's columns (searchindex.COLUMNS)
+EXACT, STEMMED = ("title", "body", "links", "places", "codes"), ("title_stems", "body_stems")
+SNIPPETS = ("body", "links", "places", "codes")  # where a snippet may come from, in order: stems are folded text
+OPEN, CLOSE = "\ue000", "\ue001"
+MAX_TEXT, MAX_WORDS = 500, 32
+LANGUAGES = tuple(words.STEMMERS)
+
+
+@dataclass
+class Hit:
+    uri: str
+    kind: str  # the URI segment of its kind
+    score: float  # higher is better
+    snippet: list = field(default_factory=list)  # [(text, matched)]
+
+
+@dataclass
+class Found:
+    total: int  # hits of the kinds asked for (all kinds when none were)
+    kinds: dict  # hits per kind segment, whatever kinds were asked for
+    hits: list  # the page asked for
+    places: list  # URIs of the municipalities of today the whole text names (a name, NIS or postal code)
+
+
+def expression(text: str, stems: bool = False) -> str | None:
+    """The FTS5 expression that finds ``text``; with ``stems``, also the stems as prefixes of exact words (to mark
+    them in snippets). None when the text has no word.
+
+    :raises BadRequest: a text longer than ``MAX_TEXT`` characters or of more than ``MAX_WORDS`` words.
+
+    >>> for part in expression('Taalcafé "NEAR(x' + chr(0) + ')" -9000').split(" AND "): print(part)
+    (({title body links places codes} : "Taalcafé") OR ({title_stems body_stems} : ("taalcaf")))
+    (({title body links places codes} : "NEAR") OR ({title_stems body_stems} : ("near")))
+    (({title body links places codes} : "x") OR ({title_stems body_stems} : ("x")))
+    (({title body links places codes} : "9000") OR ({title_stems body_stems} : ("9000")))
+    """
+    if len(text) > MAX_TEXT:
+        raise BadRequest(f"q is {len(text)} characters long; search with at most {MAX_TEXT}")
+    found = words.words(text)
+    if len(found) > MAX_WORDS:
+        raise BadRequest(f"q has {len(found)} words; search with at most {MAX_WORDS}")
+    parts = []
+    for number, word in enumerate(found):
+        prefix = number == len(found) - 1 and not text[-1:].isspace() and not word.isdigit() and len(word) > 1
+        variants = list(dict.fromkeys(words.stem(words.fold(word), lang) for lang in LANGUAGES))
+        exact = _quoted(word) + ("*" if prefix else "")
+        part = f"({{{' '.join(EXACT)}}} : {exact}) OR ({{{' '.join(STEMMED)}}} : ({' OR '.join(map(_quoted, variants))}))"
+        if stems:
+            part += "".join(f" OR ({{{' '.join(EXACT)}}} : {_quoted(v)}*)" for v in variants if len(v) > 3)
+        parts.append(part)
+    # Each word in parentheses: FTS5 binds AND tighter than OR (section 3.7).
+    return " AND ".join(f"({part})" for part in parts) or None
+
+
+def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20) -> Found:
+    """Find ``text`` in the index at ``path``: the hits of page ``page`` (of ``size``) of the kinds ``kinds`` (URI
+    segments; none: all), best first, with their snippets, and the counts per kind."""
+    matching = expression(text)
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        places = [uri for (uri,) in connection.execute("SELECT uri FROM places WHERE key = ? ORDER BY uri",
+                                                       (" ".join(words.words(words.fold(text))),))]
+        if matching is None:
+            return Found(0, {}, [], places)
+        counted = dict(connection.execute("SELECT kind, count(*) FROM search WHERE search MATCH ? GROUP BY kind",
+                                          (matching,)).fetchall())
+        total = sum(n for kind, n in counted.items() if not kinds or kind in kinds)
+        among = f"AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+        ranked = connection.execute(
+            f"SELECT rowid, uri, kind, bm25(search, {', '.join(map(str, WEIGHTS.values()))}) AS rank FROM search "
+            f"WHERE search MATCH ? {among} ORDER BY rank, uri LIMIT ? OFFSET ?",
+            (matching, *kinds, size, (page - 1) * size)).fetchall()
+        hits = [Hit(uri, kind, round(-rank, 6)) for _, uri, kind, rank in ranked]
+        snipped = _snippets(connection, expression(text, stems=True), [row[0] for row in ranked])
+        for hit, row in zip(hits, ranked):
+            hit.snippet = snipped.get(row[0], [])
+        return Found(total, counted, hits, places)
+    finally:
+        connection.close()
+
+
+def _snippets(connection, matching: str, rowids: list) -> dict:
+    """The snippet of each row: from the first column of ``SNIPPETS`` with a match, else the first with text."""
+    if not rowids:
+        return {}
+    columns = ", ".join(f"snippet(search, {list(WEIGHTS).index(c)}, '{OPEN}', '{CLOSE}', '…', 24)" for c in SNIPPETS)
+    found = {}
+    for rowid, *texts in connection.execute(
+            f"SELECT rowid, {columns} FROM search WHERE search MATCH ? AND rowid IN ({', '.join('?' * len(rowids))})",
+            (matching, *rowids)):
+        chosen = next((t for t in texts if OPEN in t), next((t for t in texts if t), ""))
+        found[rowid] = segments(chosen)
+    return found
+
+
+def segments(text: str) -> list[tuple[str, bool]]:
+    """Split a snippet at its markers into (text, matched) segments; a marker out of place is dropped.
+
+    >>> segments("a \ue000b\ue001 c\ue001")
+    [('a ', False), ('b', True), (' c', False)]
+    """
+    found, inside, current = [], False, ""
+    for character in text:
+        if character in (OPEN, CLOSE):
+            if (character == OPEN) != inside:
+                if current:
+                    found.append((current, inside))
+                current, inside = "", not inside
+            continue
+        current += character
+    if current:
+        found.append((current, inside))
+    return found
+
+
+def _quoted(word: str) -> str:
+    """An FTS5 string (section 3.1): in double quotes, a double quote doubled; the words never hold one."""
+    return '"' + word.replace('"', '""') + '"'
