@@ -232,4 +232,30 @@ MESSAGES = {
     "op de kaart van Vlaanderen en Brussel": "on the map of Flanders and Brussels",
     "De gemeente is donker gekleurd, de andere gemeenten grijs.":
         "The municipality is dark, the other municipalities grey.",
+    # The lists with facets (publisher/views/lists.py, templates/list.html)
+    "Organisaties": "Organisations",
+    "Filters": "Filters",
+    "Categorie": "Category",
+    "Beleidsdomein": "Policy domain",
+    "Doelgroep": "Target group",
+    "Doel": "Goal",
+    "Programma": "Programme",
+    "Provincie": "Province",
+    "Gemeente": "Municipality",
+    "Plaats": "Place",
+    "plaats bekend": "place known",
+    "plaats onbekend": "place unknown",
+    "Sorteer op": "Sort by",
+    "titel": "title",
+    "laatst gewijzigd": "last changed",
+    "Niets in deze lijst met deze filters.": "Nothing in this list with these filters.",
+    "Toon de SPARQL": "Show the SPARQL",
+    "dezelfde lijst als vraag aan het SPARQL-endpoint.": "the same list as a query to the SPARQL endpoint.",
+    "Deze lijst als": "This list as",
+    "Hier geplaatst": "Placed here",
+    "Praktijken en initiatieven die hier geplaatst zijn, ook op haar deelgemeenten, districten en voorgangers van "
+    "de fusies van 2025.":
+        "Practices and initiatives placed here, also on its sub-municipalities, districts and predecessors of the "
+        "2025 mergers.",
+    "alle": "all",
 }
