@@ -185,3 +185,15 @@ def _place(kind: str, facet: str, values: list, known: dict) -> list[str]:
         iris = ", ".join(f"<{known[facet][v]['uri']}>" for v in values if v != facets.NONE)
         tests = ([f"!BOUND({var})"] if facets.NONE in values else []) + ([f"{var} IN ({iris})"] if iris else [])
     return lines + [f"  FILTER({' || '.join(tests)})"]
+
+
+def placed(build, facet: str, value: str, shown: int = 20) -> list[dict]:
+    """What the lists of practices and initiatives hold in a municipality or province (by the roll-up): per list
+    its count and its first ``shown`` things in title order, for the place's page."""
+    found = []
+    for kind in ("practices", "initiatives"):
+        listed = index(build, kind)
+        bits = listed.bits[facet].get(value, 0)
+        found.append({"list": facets.LISTS_OF[kind], "count": bits.bit_count(),
+                      "things": [listed.items[n] for n in listed.rows(bits, "titel")[:shown]]})
+    return found
