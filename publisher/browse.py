@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from publisher import facets, statistics
+from publisher.artefacts import LISTS
 from publisher.errors import BadRequest, NotFound, Unavailable
 
 SORTS = ("titel", "gewijzigd")
@@ -93,7 +94,7 @@ def index(build, kind: str) -> Index:
     """The list ``kind`` of a build, indexed once per build; 503 for a build made before lists were."""
     key = ("lists", kind)
     if key not in build.memo:
-        found = build.document("lists.json")
+        found = build.document(LISTS)
         if found is None:
             raise Unavailable(f"build {build.manifest['id']} has no lists (it was made before they were): "
                            "run `samenleven build`")
@@ -185,6 +186,19 @@ def _place(kind: str, facet: str, values: list, known: dict) -> list[str]:
         iris = ", ".join(f"<{known[facet][v]['uri']}>" for v in values if v != facets.NONE)
         tests = ([f"!BOUND({var})"] if facets.NONE in values else []) + ([f"{var} IN ({iris})"] if iris else [])
     return lines + [f"  FILTER({' || '.join(tests)})"]
+
+
+def where(build, minter, uri: str) -> tuple | None:
+    """For a municipality, province or region of today: its facet, its code, and what ``placed`` finds there;
+    None for anything else, and for a municipality that ceased (its successor's page lists what it had)."""
+    if build.document(LISTS) is None:
+        return None
+    for facet, prefix in (("gemeente", minter.municipality("")), ("provincie", minter.province("")),
+                          ("provincie", minter.region(""))):
+        value = uri[len(prefix):]
+        if uri.startswith(prefix) and value in index(build, "practices").values[facet]:
+            return facet, value, placed(build, facet, value)
+    return None
 
 
 def placed(build, facet: str, value: str, shown: int = 20) -> list[dict]:

@@ -200,7 +200,8 @@ def test_a_paged_list_gives_every_row_once(small_pages, expected, query):
 
 def test_formats_parse(url, expected):
     rows = list(csv.DictReader(io.StringIO(get(f"{url}/initiatieven.csv?gemeente=11002")[2].decode())))
-    assert {row["uri"] for row in rows} == expected["initiatieven"]["gemeente"]["11002"] and all(r["title"] for r in rows)
+    assert {row["uri"] for row in rows} == expected["initiatieven"]["gemeente"]["11002"]
+    assert all(row["title"] for row in rows) and list(rows[0]) == ["uri", "title", "modified"]
     status, headers, body = get(f"{url}/initiatieven?gemeente=11002", "text/turtle")
     turtle = rdflib.Graph().parse(data=body, format="turtle")
     members = set(turtle.objects(None, rdflib.URIRef("http://www.w3.org/ns/hydra/core#member")))

@@ -131,15 +131,8 @@ def page_number() -> int:
 
 
 def placed(uri: str) -> tuple | None:
-    """For a municipality or province of today, what is placed in it by the roll-up (``browse.placed``): the
-    facet, its code and the lists' counts and first things; None for anything else."""
-    minter, store = Minter(settings()["base"]), get_store()
-    for facet, prefix in (("gemeente", minter.municipality("")), ("provincie", minter.province("")),
-                          ("provincie", minter.region(""))):
-        code = uri[len(prefix):]
-        if uri.startswith(prefix) and store.document("lists.json") and code in browse.index(store, "practices").values[facet]:
-            return facet, code, browse.placed(store, facet, code)
-    return None
+    """What the lists place in a municipality or province (``browse.where``); None for anything else."""
+    return browse.where(get_store(), Minter(settings()["base"]), uri)
 
 
 def outline(uri: str) -> str | None:
