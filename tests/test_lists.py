@@ -226,3 +226,12 @@ def test_a_value_repeated_a_thousand_times_is_one_value(url):
     once = listing(url, "initiatieven", "gemeente=11002")
     assert listing(url, "initiatieven", "&".join(["gemeente=11002"] * 1000))["items"] == once["items"]
     assert listing(url, "initiatieven", "gemeente=11053")["total"] == 0  # a municipality with nothing here
+
+
+def test_the_lists_are_in_the_sitemap_and_the_statistics_link_to_them(url):
+    sitemap = get(f"{url}/sitemap.xml", "application/xml")[2].decode()
+    assert all(f"<loc>{url}/{name}</loc>" in sitemap for name in LISTS)
+    page = get(f"{url}/statistieken", "text/html")[2].decode()
+    link = f"{url}/praktijken?provincie=zonder"
+    assert f'href="{link}"' in page
+    assert listing(url, "praktijken", "provincie=zonder")["total"] == 0  # both practices have places
