@@ -10,7 +10,7 @@ import json
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from publisher import browse, facets, formats
 from publisher.formats import GRAPHS, HTML, Format
@@ -92,7 +92,7 @@ def as_html(name, listed, shown, query, url):
     body = render_template("list.html", name=name, heading=translate(HEADINGS[name], lang), shown=shown,
                            rows=rows(listed, shown), facets=facet_values(listed, shown, lang),
                            facet_names={f: translate(n, lang) for f, n in FACET_NAMES.items()},
-                           sparql="/sparql?query=" + quote(query, safe=""), url=url,
+                           sparql=url_for("sparql.endpoint") + "?query=" + quote(query, safe=""), url=url,
                            formats=[(f"{url}.{f.name}{_query(shown.chosen, shown.sort, shown.page)}", f.media_type,
                                      f.label) for f in OFFERED if f is not HTML],
                            here=lambda **change: _query(shown.chosen, change.get("sort", shown.sort),
