@@ -63,11 +63,11 @@ def compute(store: Graph, base: str, registry: kinds.Registry) -> dict:
         for found in facet.values():
             found["label"] = _label(named.get(found["uri"], []), found["uri"])
     placed = _places(store)
-    lists = {kind: _list(store, registry, kind, placed) for kind in PATHS}
+    lists = {kind: _list(store, registry, kind, placed, values) for kind in PATHS}
     return {"lists": lists, "values": values, "ceased": ceased}
 
 
-def _list(store: Graph, registry: kinds.Registry, kind: str, placed: dict) -> dict:
+def _list(store: Graph, registry: kinds.Registry, kind: str, placed: dict, values: dict) -> dict:
     """One list: its things in title order, the positions in date-changed order, the postings per facet value."""
     cls = registry.by_name[kind].cls
     changed = {row["item"].value: (row["modified"].value if row["modified"] else "")
@@ -80,7 +80,9 @@ def _list(store: Graph, registry: kinds.Registry, kind: str, placed: dict) -> di
     postings = {facet: {} for facet in FACETS[kind]}
     for facet, path in PATHS[kind].items():
         for row in store.select(PATH.replace("{path}", path), **{"class": cls}):
-            postings[facet].setdefault(code(row["value"].value), set()).add(position[row["item"].value])
+            value = row["value"].value
+            if values[facet].get(code(value), {}).get("uri") == value:  # a concept of its scheme, a programme
+                postings[facet].setdefault(code(value), set()).add(position[row["item"].value])
     runs = _runs(store, cls) if kind == "organisations" else None
     for uri, n in position.items():
         where = placed.get(uri, {}) if runs is None else _merged(placed, runs.get(uri, ()))
