@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import dumps, feed, history, inference, kinds, loader, maps, shrink, state, tables, validate
+from publisher import dumps, facets, feed, history, inference, kinds, loader, maps, shrink, state, tables, validate
 from publisher import searchindex
 from publisher import statistics as figures  # build.statistics is VoID's
 from publisher.artefacts import KINDS, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
@@ -184,6 +184,7 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         figures.write(partial, settings["base"])  # what the statistics page shows, counted once (issue 13)
         maps.write(partial, settings["graph_dir"])
         searchindex.write(partial, published, settings["base"], registry)  # the search engine (issue 13)
+        facets.write(partial, settings["base"], registry)  # the lists' facet postings, indexed once (issue 13)
         # ---
         manifest["files"] = dumps.describe(partial, downloads)
         manifest["peak_memory_mb"] = peak_memory_mb()

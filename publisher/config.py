@@ -94,6 +94,7 @@ SETTINGS = (
             "Licence of the data, as an EU licence URI (the catalogue states it); CC0 1.0 is the Flemish "
             "open-data default."),
     Setting("contact_email", "samenleven@vvsg.be", "E-mail address of the catalogue's contact point."),
+    Setting("list_page_size", 50, "Things per page of the lists /praktijken, /initiatieven and /organisaties."),
     Setting("page_size", 100,
             "Resources that link to a resource listed per page of its document (the rest on next pages)."),
     Setting("cache_max_age", 300,

@@ -86,6 +86,12 @@ def dutch_texts() -> list[tuple[str, re.Pattern]]:
                 pieces = re.split(r"%\(\w+\)[sd]", text)
                 # Whole words, not part of a name such as the query initiatieven-in-gemeente or praktijken.csv.
                 shown = r".+?".join(map(re.escape, pieces))
+                if " " not in text and not pieces[1:]:
+                    # One word ("Provincie", "Organisaties") is also a word of the data's names and texts
+                    # ("Provincie Antwerpen"): as interface it stands alone, a text node of its own (a heading,
+                    # a label, a facet's name), so that is where it is looked for.
+                    found.append((text, re.compile(r"^" + shown + r":?$", re.M)))
+                    continue
                 found.append((text, re.compile(r"(?<![\w-])" + shown + r"(?![\w-]|\.\w)")))
     return found
 
@@ -118,7 +124,8 @@ def pages(url) -> list[tuple[str, int]]:
             (f"{url}/statistieken", 200), (f"{url}/doc/praktijk/bestaat-niet", 404), (f"{url}/queries/nee", 404),
             (f"{url}/queries/initiatieven-in-gemeente?nis=abc", 400), (f"{url}/search?q=a&q=b", 400),
             (f"{url}/sparql?query=SELEC", 400), (f"{url}/doc/gemeente/11007", 200), (f"{url}/over-de-data", 200),
-            (f"{url}/queries/initiatieven-in-gemeente?nis=&naam-nis=Deurne", 400)] \
+            (f"{url}/queries/initiatieven-in-gemeente?nis=&naam-nis=Deurne", 400), (f"{url}/praktijken", 200),
+            (f"{url}/initiatieven?plaats=onbekend", 200), (f"{url}/organisaties?provincie=zonder", 200)] \
         + [(page, 200) for page in one_of_each_kind(url)] + canned + results
 
 

@@ -310,7 +310,9 @@ def test_target_groups_per_province_agree_with_the_statistics_page(server, graph
     for item in table.split("<tr")[2:]:
         if 'href="' not in item:
             continue
-        concept = item.split('href="', 1)[1].split('"', 1)[0].replace(url + "/", BASE)
+        linked = item.split('href="', 1)[1].split('"', 1)[0]  # the list of the group's practices, or its page
+        code = linked.split("doelgroep=", 1)[1].split("&", 1)[0] if "doelgroep=" in linked else None
+        concept = BASE + f"id/concept/doelgroep/{code}" if code else linked.replace(url + "/", BASE)
         numbers = [int(cell.split("<", 1)[0]) for cell in item.split('class="number">')[1:]]
         members = set(graph.subjects(SL.targetGroup, rdflib.URIRef(concept)))
         if all(len(areas[m]) <= 1 for m in members):

@@ -123,6 +123,11 @@ def shown(rows) -> dict:
     return {row["href"] or row["name"]: tuple(row["numbers"]) for row in rows}
 
 
+def listed(url: str, facet: str, uri) -> str:
+    """The filtered list of practices a row of a chart links to (URLS of issue 13)."""
+    return f"{url}/praktijken?{facet}={str(uri).rsplit('/', 1)[-1]}"
+
+
 def local(url: str, uri) -> str:
     return uri.replace("https://w3id.org/samenleven/", url + "/")
 
@@ -161,21 +166,22 @@ def test_counts_per_province_include_their_municipalities(server, graph, pages):
 
     expected = tally(graph, areas)
     rows = shown(Tables(pages["nl"]).tables["Per provincie"])
-    assert rows.pop("zonder plaats") == expected.pop(None) != (0, 0)
-    listed = set(graph.subjects(RDF.type, SL.Province)) | {rdflib.URIRef(
+    assert rows.pop(listed(url, "provincie", "zonder")) == expected.pop(None) != (0, 0)
+    areas_shown = set(graph.subjects(RDF.type, SL.Province)) | {rdflib.URIRef(
         "https://w3id.org/samenleven/id/gewest/04000")}  # Brussels, whose municipalities have no province
-    assert rows == {local(url, str(area)): expected.get(area, (0, 0)) for area in listed}
+    assert rows == {listed(url, "provincie", area): expected.get(area, (0, 0)) for area in areas_shown}
 
 
-@pytest.mark.parametrize("caption, prop, nothing", [("Per beleidsdomein", SL.policyDomain, "zonder beleidsdomein"),
-                                                    ("Per doelgroep", SL.targetGroup, "zonder doelgroep")])
-def test_counts_per_concept_link_to_the_concept(server, graph, pages, caption, prop, nothing):
+@pytest.mark.parametrize("caption, prop, nothing, facet", [
+    ("Per beleidsdomein", SL.policyDomain, "zonder beleidsdomein", "beleidsdomein"),
+    ("Per doelgroep", SL.targetGroup, "zonder doelgroep", "doelgroep")])
+def test_counts_per_concept_link_to_the_list_of_the_concept(server, graph, pages, caption, prop, nothing, facet):
     url, _ = server
     expected = tally(graph, lambda item: set(graph.objects(item, prop)))
     rows = shown(Tables(pages["nl"]).tables[caption])
     assert rows.pop(nothing) == expected.pop(None)
     scheme = next(graph.objects(next(iter(expected)), SKOS.inScheme))
-    assert rows == {local(url, str(c)): expected.get(c, (0, 0)) for c in graph.subjects(SKOS.inScheme, scheme)}
+    assert rows == {listed(url, facet, c): expected.get(c, (0, 0)) for c in graph.subjects(SKOS.inScheme, scheme)}
 
 
 def test_counts_per_year_are_those_of_first_publication(graph, pages):
@@ -185,13 +191,13 @@ def test_counts_per_year_are_those_of_first_publication(graph, pages):
     assert rows == expected and sum(p + i for p, i in rows.values()) == len(placed(graph))
 
 
-def test_every_chart_is_svg_with_a_title_and_its_bars_link_to_pages(server, pages):
+def test_every_chart_is_svg_with_a_title_and_its_bars_link_to_lists(server, pages):
     url, _ = server
     charts = svgs(pages["nl"])
     assert len(charts) == 5  # four charts and the map
     for svg in charts:
         assert svg.find(f"{SVG}title").text and svg.find(f"{SVG}desc").text
-    welfare = [a for a in charts[0].iter(f"{SVG}a") if a.get("href").endswith("/beleidsdomein/welzijn")]
+    welfare = [a for a in charts[0].iter(f"{SVG}a") if a.get("href").endswith("/praktijken?beleidsdomein=welzijn")]
     assert welfare and "Welzijn en zorg" in welfare[0].find(f"{SVG}title").text
     status, _, body = fetch(welfare[0].get("href"), headers={"Accept": "text/html"})
     assert status == 200 and "Welzijn en zorg" in body.decode()

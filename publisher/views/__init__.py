@@ -41,10 +41,10 @@ TITLES = {400: N_("Ongeldig verzoek"), 403: N_("Verboden"), 404: N_("Niet gevond
 
 def register(app: Flask) -> None:
     """Attach the views, the error handlers and the CORS headers to ``app``."""
-    from publisher.views import (catalog, context, home, ldes, ontology, queries, reconcile, resources, search,
-                                 sparql, statistics, tables)
+    from publisher.views import (catalog, context, home, ldes, lists, ontology, queries, reconcile, resources,
+                                 search, sparql, statistics, tables)
     for module in (home, sparql, queries, resources, ontology, search, catalog, ldes, tables, reconcile, statistics,
-                   context):
+                   context, lists):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)

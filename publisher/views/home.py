@@ -100,6 +100,8 @@ def sitemap():
     store, base = get_store(), settings()["base"]
     pages = [(url_for(endpoint, _external=True), None) for endpoint in
              ("home.home", "home.about", "ontology.ontology", "sparql.endpoint", "queries.listing", "statistics.page")]
+    pages += [(url_for("lists.listing", name=name, _external=True), None)
+              for name in ("praktijken", "initiatieven", "organisaties")]
     pages += [(url_for("queries.run", name=name, _external=True), None)
               for name in current_app.extensions["samenleven.queries"]]
     for row in store.graph.select(DOCUMENTS, prefix=ox.Literal(base + "id/")):

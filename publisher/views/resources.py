@@ -9,7 +9,7 @@ negotiates on ``Accept``; a suffix (``.ttl``) or a ``format`` parameter picks on
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from publisher import formats, maps, schemaorg, selfdoc
+from publisher import browse, formats, maps, schemaorg, selfdoc
 from publisher.errors import BadRequest, NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter
@@ -69,7 +69,7 @@ def html(description, key: str) -> Response:
                            alternates=alternates(url, HTML, description.page), url=url,
                            license=settings()["license"],
                            usage=[(presenter.value(c), p, i) for c, p, i in usage],
-                           outline=outline(description.uri.value))
+                           outline=outline(description.uri.value), placed=placed(description.uri.value))
     return in_language(Response(body, content_type=HTML.content_type))
 
 
@@ -128,6 +128,11 @@ def page_number() -> int:
     if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
         raise BadRequest(f"page must be a whole number from 1, not {value!r}")
     return int(value)
+
+
+def placed(uri: str) -> tuple | None:
+    """What the lists place in a municipality or province (``browse.where``); None for anything else."""
+    return browse.where(get_store(), Minter(settings()["base"]), uri)
 
 
 def outline(uri: str) -> str | None:

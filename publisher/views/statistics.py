@@ -3,8 +3,8 @@
 Every number comes from the counts the build wrote (``statistics.json``, ``publisher.statistics``) and every
 outline from the boundaries it projected (``map.json``, ``publisher.maps``): a request counts nothing. The charts
 and the map are drawn once per build, language and address, and kept with the build (``Build.memo``; a new build
-is a new object, so its drawings are new). Each bar and each municipality links to the page of its thing; the filtered
-lists of issue 13 (``/praktijken?beleidsdomein=…``) will take those links when they exist.
+is a new object, so its drawings are new). Each bar and row links to the filtered list of practices it counts
+(``/praktijken?beleidsdomein=…``, ``?provincie=zonder``); each municipality of the map and table to its page.
 """
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -24,6 +24,7 @@ CHARTS = (("policy_domains", N_("Per beleidsdomein"), N_("zonder beleidsdomein")
           ("provinces", N_("Per provincie"), N_("zonder plaats")),
           ("years", N_("Per jaar van eerste publicatie"), N_("zonder datum")))
 SERIES = ("practices", "initiatives")
+LISTED = {"policy_domains": "beleidsdomein", "target_groups": "doelgroep", "provinces": "provincie"}  # their filters
 NAMES = {"practices": N_("Praktijken"), "initiatives": N_("Initiatieven")}
 
 
@@ -63,7 +64,7 @@ def drawn(store, lang: str, root: str) -> dict:
     shown = {"charts": [], "municipalities": table(found["municipalities"], "zonder plaats", lang),
              "map": choropleth(store.document(MAP), found, lang)}
     for key, heading, nothing in CHARTS:
-        rows = table(found["charts"][key], nothing, lang)
+        rows = table({**found["charts"][key], "facet": LISTED.get(key)}, nothing, lang)
         shown["charts"].append({"key": key, "heading": translate(heading, lang), "rows": rows,
                                 "svg": bar_chart(translate(heading, lang), rows, lang)})
     return shown
@@ -79,11 +80,21 @@ def bar_chart(heading: str, rows: list[dict], lang: str) -> str:
 
 def table(chart: dict, nothing: str, lang: str) -> list[dict]:
     """The rows of a chart in ``lang``, each with its link, and last the row of what has no value."""
-    rows = [{"label": row["label"][lang], "href": href(row["uri"]) if row["uri"] else None, "nis": row["nis"],
+    rows = [{"label": row["label"][lang], "href": listed(chart, row["uri"]), "nis": row["nis"],
              "values": {name: row[name] for name in SERIES}, "none": False} for row in chart["rows"]]
-    rows.append({"label": translate(nothing, lang), "href": None, "nis": None,
+    rows.append({"label": translate(nothing, lang), "href": listed(chart, "zonder"), "nis": None,
                  "values": {name: chart["none"][name] for name in SERIES}, "none": True})
     return rows
+
+
+def listed(chart: dict, uri: str | None) -> str | None:
+    """The filtered list of practices a row counts (``/praktijken?beleidsdomein=…``), else the row's page."""
+    facet = chart.get("facet")
+    if uri is None or (uri == "zonder" and facet not in ("provincie", "gemeente")):
+        return None
+    if facet is None:
+        return href(uri) if uri != "zonder" else None
+    return f"{request.url_root}praktijken?{facet}={uri.rsplit('/', 1)[-1]}"
 
 
 def row_title(row, lang: str) -> str:

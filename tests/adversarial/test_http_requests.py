@@ -173,6 +173,8 @@ EXAMPLES = {
     "/reconcile/extend/propose": "/reconcile/extend/propose?type=Municipality",
     "/statistieken": "/statistieken", "/statistics": "/statistics",
     "/context.jsonld": "/context.jsonld", "/over-de-data": "/over-de-data",
+    "/<any(praktijken, initiatieven, organisaties):name>": "/praktijken?gemeente=44087",
+    "/<any(praktijken, initiatieven, organisaties):name>.<suffix>": "/initiatieven.csv?plaats=onbekend",
 }
 EXTRA = ["/sparql?query=ASK%7B%7D", "/doc/gemeente/44021.jsonld", "/id/gemeente/00000", "/queries/nothing"]
 # Headers of the message rather than the representation; Content-Length is compared as present or not, since a
