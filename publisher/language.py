@@ -181,6 +181,11 @@ MESSAGES = {
         "(space, vertical bar, space). The CSVW metadata (CSV on the Web) of each table maps every column to its "
         "property in the graph.",
     "CSVW-metadata": "CSVW metadata",
+    "Een kolom met meerdere links staat ook in een linktabel, een link per rij, zodat een CSVW-processor elke tabel "
+    "omzet in triples van de graaf. De CSVW-tabelgroep van alle tabellen en linktabellen:":
+        "A column of several links is also in a link table, one link a row, so that a CSVW processor turns every "
+        "table into triples of the graph. The CSVW table group of every table and link table:",
+    "Linktabellen": "Link tables",
     "Kolom": "Column",
     "Titel": "Title",
     "Meerdere waarden": "Several values",
