@@ -203,8 +203,7 @@ def write(folder: Path, triples: list, base: str, registry: Registry | None = No
         cells = graph.cells(main)
         for table in (main, *main.links):
             rows = _rows(table, cells)
-            tags = {column.name: _tags(column, (t for terms in rows for t in terms[i]))
-                    for i, column in enumerate(table.columns)}
+            tags = {column.name: _tags(t for terms in rows for t in terms[i]) for i, column in enumerate(table.columns)}
             data, metadata = table.files
             with open(folder / data, "w", encoding="utf-8", newline="") as stream:
                 csv.writer(stream).writerows([[column.name for column in table.columns], *(
@@ -229,8 +228,13 @@ def _rows(table: Table, cells: list) -> list[list[list]]:
             for subject, found in cells for i, uri in enumerate(found[link.name])]
 
 
-def _tags(column: Column, terms) -> set:
-    """The language tags of a column's texts, ``""`` for a text without one (a names column's blank left out)."""
+def _tags(terms) -> set:
+    """The language tags of a column's texts, ``""`` for a text without one (a names column's blank left out).
+
+    >>> sorted(_tags([ox.Literal("Gent", language="nl"), ox.Literal("Gent"), ox.Literal(""),
+    ...               ox.Literal("1", datatype=XSD.integer)]))
+    ['', 'nl']
+    """
     return {t.language or "" for t in terms if isinstance(t, ox.Literal) and t.value
             and t.datatype in (XSD.string, RDF.langString)}
 

@@ -277,14 +277,14 @@ def test_a_link_table_holds_each_link_of_the_main_cell_one_a_row_with_its_name(f
     described = metadata(folder, f"{name}-{column}")["tableSchema"]
     assert described["aboutUrl"] == "{+uri}" and described["primaryKey"] == ["uri", column]
     main = {c["name"]: c for c in metadata(folder, name)["tableSchema"]["columns"]}
-    assert main[column]["suppressOutput"] is True and f"{name}-{column}.csv" in main[column]["dc:description"][1]["@value"]
+    assert main[column]["suppressOutput"] is True
+    assert f"{name}-{column}.csv" in main[column]["dc:description"][1]["@value"]
 
 
 def test_the_table_group_describes_each_table_as_its_own_metadata_does(folder):
     group = json.loads((folder / "tables" / "csv-metadata.json").read_text(encoding="utf-8"))
     assert group["@context"] == "http://www.w3.org/ns/csvw"
     described = [name for name in written(folder) if name.endswith(".csv")]
-    assert [table["url"] for table in group["tables"]] == sorted(described, key=[t["url"] for t in group["tables"]].index)
     assert sorted(table["url"] for table in group["tables"]) == described
     for table in group["tables"]:
         alone = metadata(folder, table["url"].removesuffix(".csv"))
