@@ -384,3 +384,16 @@ def test_the_tables_page_links_every_file_and_an_unknown_name_is_404(server, fol
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(f"{url}/tables/{missing}")
         assert error.value.code == 404
+
+
+def test_the_catalogue_offers_the_table_group_as_one_distribution(server):
+    url, manifest = server
+    with urllib.request.urlopen(f"{url}/catalog.ttl") as response:
+        data = rdflib.Graph().parse(data=response.read(), format="turtle")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    group = next(data.subjects(dcat.downloadURL, rdflib.URIRef(f"{url}/tables/csv-metadata.json")))
+    media = data.value(group, dcat.mediaType)
+    assert str(media) == "http://www.iana.org/assignments/media-types/application/csvm+json"
+    assert int(data.value(group, dcat.byteSize)) == manifest["files"]["tables/csv-metadata.json"]["bytes"]
+    tabled = {str(o) for o in data.objects(None, dcat.downloadURL) if "/tables/" in str(o)}
+    assert tabled == {f"{url}/tables/{name}.csv" for name in NAMES} | {f"{url}/tables/csv-metadata.json"}
