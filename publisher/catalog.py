@@ -69,7 +69,8 @@ FLEMISH_LICENCES = {EU + "licence/CC0": "https://data.vlaanderen.be/id/licentie/
 LICENCE_TYPES = {EU + "licence/CC0": "http://purl.org/adms/licencetype/PublicDomain",
                  EU + "licence/CC_BY_4_0": "http://purl.org/adms/licencetype/Attribution"}
 # The English labels of the EU file types used (EU Vocabularies, file-type table): a skos:Concept needs one.
-FILE_TYPES = {"RDF_TURTLE": "RDF Turtle", "RDF_N_TRIPLES": "RDF N-Triples", "JSON_LD": "JSON-LD", "CSV": "CSV"}
+FILE_TYPES = {"RDF_TURTLE": "RDF Turtle", "RDF_N_TRIPLES": "RDF N-Triples", "JSON_LD": "JSON-LD", "CSV": "CSV",
+              "JSON": "JSON"}
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/NonProfitOrganisation"  # VVSG is a non-profit association
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 

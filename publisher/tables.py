@@ -13,7 +13,12 @@ same order, other values sorted. ``cell.split(" | ")`` gives them back, as does 
 a carriage return, so such a cell, and one that starts with ``'``, gets a ``'`` in front: a cell that starts with
 ``'`` loses its first character to give the value. A number in a numeric column stays as it is (no column is one).
 
-``tables/{name}.csv-metadata.json`` (W3C CSVW, ``publisher.csvw``) maps each column to the graph.
+**Link tables.** A column of several links (``doelen``: a path of one property to URIs) keeps its cells for
+spreadsheets, and is also written long, one link a row: ``tables/{name}-{column}.csv`` with the row's ``uri``, the
+linked URI and, if the column has one, its name. CSVW can turn only these into triples (``publisher.csvw``).
+
+``tables/{name}.csv-metadata.json`` (W3C CSVW, ``publisher.csvw``) maps each column to the graph, and
+``tables/csv-metadata.json`` is the table group of every table and link table.
 """
 
 import csv
@@ -25,10 +30,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import language
-from publisher.csvw import KEY, SEPARATOR, metadata_of
+from publisher.csvw import GROUP, KEY, SEPARATOR, group_of, metadata_of
 from publisher.errors import InputError
 from publisher.kinds import Kind, Registry, default
-from publisher.vocab import BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SL
+from publisher.vocab import BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SL, XSD
 
 FOLDER = "tables"
 NIS_CODE = {"@id": SL.NisCode.value, "base": "string", "format": "[0-9]{5}"}
@@ -57,10 +62,27 @@ class Table:
     title: dict
     description: dict
     columns: tuple
+    main: str | None = None  # a link table: the name of the table whose column it writes long
 
     @property
     def files(self) -> tuple[str, str]:
         return f"{FOLDER}/{self.name}.csv", f"{FOLDER}/{self.name}.csv-metadata.json"
+
+    @property
+    def links(self) -> tuple["Table", ...]:
+        """The link table of each column of several links: one row per link, with its name if the column has one."""
+        found = []
+        for column in self.columns:
+            if column.many and column.datatype == "anyURI" and len(column.path) == 1:
+                names = [replace(c, name=c.name.removesuffix("_namen") + "_naam", many=False, titles={
+                    lang: text.replace(": namen", ": naam").replace(": names", ": name")
+                    for lang, text in c.titles.items()}) for c in self.columns if c.of == column.name]
+                title = {lang: f"{text}: {column.titles[lang].lower()}" for lang, text in self.title.items()}
+                description = {"nl": f"Elke waarde van kolom {column.name} van {self.name}.csv, een per rij.",
+                               "en": f"Each value of column {column.name} of {self.name}.csv, one a row."}
+                found.append(Table(f"{self.name}-{column.name}", self.kind, title, description, (
+                    URI, replace(column, many=False, required=True), *names), self.name))
+        return tuple(found)
 
 
 URI = Column(KEY, {"nl": "URI", "en": "URI"}, (RDF.type,), "anyURI", required=True)
@@ -147,6 +169,16 @@ def of(registry: Registry) -> tuple[Table, ...]:
                  registry.where("table"))
 
 
+def every(registry: Registry) -> tuple[Table, ...]:
+    """Each table followed by its link tables."""
+    return tuple(found for table in of(registry) for found in (table, *table.links))
+
+
+def files(registry: Registry) -> list[str]:
+    """The names of every file of the tables, relative to the build: each CSV, its metadata, the table group."""
+    return [name for table in every(registry) for name in table.files] + [f"{FOLDER}/{GROUP}"]
+
+
 def _generic(kind: Kind) -> tuple:
     """The title, description and columns of a kind's table that this module gives no columns: its URI, its name
     (its first label property), its sources and its dates."""
@@ -165,16 +197,46 @@ def write(folder: Path, triples: list, base: str, registry: Registry | None = No
     :param base: unused: the graph's URIs carry it already, and the metadata names its table by a relative URL.
     :raises InputError: a value holds the separator, or a single-valued column has several values.
     """
-    graph, written = _Graph(triples), of(registry or default())
+    graph, registry, described = _Graph(triples), registry or default(), []
     (folder / FOLDER).mkdir(exist_ok=True)
-    for table in written:
-        rows, tags = graph.rows(table)
-        data, metadata = table.files
-        with open(folder / data, "w", encoding="utf-8", newline="") as stream:
-            csv.writer(stream).writerows([[column.name for column in table.columns], *rows])
-        document = json.dumps(metadata_of(table, tags), indent=2, ensure_ascii=False)
-        (folder / metadata).write_text(document + "\n", encoding="utf-8")
-    return [name for table in written for name in table.files]
+    for main in of(registry):
+        cells = graph.cells(main)
+        for table in (main, *main.links):
+            rows = _rows(table, cells)
+            tags = {column.name: _tags(t for terms in rows for t in terms[i]) for i, column in enumerate(table.columns)}
+            data, metadata = table.files
+            with open(folder / data, "w", encoding="utf-8", newline="") as stream:
+                csv.writer(stream).writerows([[column.name for column in table.columns], *(
+                    [neutralise(SEPARATOR.join(term.value for term in terms), column.datatype)
+                     for column, terms in zip(table.columns, row)] for row in rows)])
+            described.append(metadata_of(table, tags))
+            _write_json(folder / metadata, described[-1])
+    _write_json(folder / FOLDER / GROUP, group_of(described))
+    return files(registry)
+
+
+def _write_json(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _rows(table: Table, cells: list) -> list[list[list]]:
+    """The terms of each cell of a table: a main table's as they are, a link table's one link a row."""
+    if table.main is None:
+        return [[found[column.name] for column in table.columns] for _, found in cells]
+    link, *names = table.columns[1:]
+    return [[[subject], [uri], *([found[n.of + "_namen"][i]] for n in names)]
+            for subject, found in cells for i, uri in enumerate(found[link.name])]
+
+
+def _tags(terms) -> set:
+    """The language tags of a column's texts, ``""`` for a text without one (a names column's blank left out).
+
+    >>> sorted(_tags([ox.Literal("Gent", language="nl"), ox.Literal("Gent"), ox.Literal(""),
+    ...               ox.Literal("1", datatype=XSD.integer)]))
+    ['', 'nl']
+    """
+    return {t.language or "" for t in terms if isinstance(t, ox.Literal) and t.value
+            and t.datatype in (XSD.string, RDF.langString)}
 
 
 class _Graph:
@@ -187,9 +249,9 @@ class _Graph:
             if t.predicate == RDF.type:
                 self.members.setdefault(t.object, set()).add(t.subject)
 
-    def rows(self, table: Table) -> tuple[list[list[str]], dict]:
-        """The table's rows, sorted by URI, and the language tags of each column's texts."""
-        tags, rows = {column.name: set() for column in table.columns}, []
+    def cells(self, table: Table) -> list[tuple[ox.NamedNode, dict]]:
+        """Each resource of the table, sorted by URI, with the terms of each of its cells by column."""
+        found = []
         for subject in sorted(self.members.get(table.kind, ()), key=lambda term: term.value):
             cells = {}
             for column in table.columns:
@@ -197,10 +259,8 @@ class _Graph:
                 if len(terms) > 1 and not column.many or any(SEPARATOR in term.value for term in terms):
                     raise InputError(f"{subject.value}: column {column.name} of {table.name}.csv cannot hold "
                                      f"{[t.value for t in terms]} (one value only, or a value holds {SEPARATOR!r})")
-                tags[column.name].update(t.language for t in terms if isinstance(t, ox.Literal) and t.language)
-            rows.append([neutralise(SEPARATOR.join(term.value for term in terms), column.datatype)
-                         for column, terms in zip(table.columns, cells.values())])
-        return rows, tags
+            found.append((subject, cells))
+        return found
 
     def values(self, subject, column: Column, cells: dict) -> list:
         """The terms of a cell: the row's URI, the names of another column's URIs, or what the path reaches."""

@@ -123,11 +123,18 @@ def test_a_table_is_written_byte_for_byte_as_rfc_4180_says(tmp_path):
     assert (tmp_path / "tables" / "organisaties.csv").read_bytes() == expected.read_bytes()
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_every_table_of_the_build_reads_as_strict_rfc_4180_with_a_full_row_each(folder, name):
-    records = rfc_4180((folder / "tables" / f"{name}.csv").read_bytes().decode("utf-8"))
-    assert len(records) > 1 and {len(record) for record in records} == {len(records[0])}
-    assert [dict(zip(records[0], record)) for record in records[1:]] == read(folder, name)
+def written(folder: Path) -> list[str]:
+    """The names of the files the build wrote in ``tables/``, as the folder has them."""
+    return sorted(path.name for path in (folder / "tables").iterdir())
+
+
+def test_every_table_and_link_table_of_the_build_reads_as_strict_rfc_4180_with_a_full_row_each(folder):
+    names = [name.removesuffix(".csv") for name in written(folder) if name.endswith(".csv")]
+    assert set(NAMES) < set(names) and len(names) > 2 * len(NAMES)
+    for name in names:
+        records = rfc_4180((folder / "tables" / f"{name}.csv").read_bytes().decode("utf-8"))
+        assert len(records) >= 1 and {len(record) for record in records} == {len(records[0])}, name
+        assert [dict(zip(records[0], record)) for record in records[1:]] == read(folder, name)
 
 
 def test_a_current_and_a_merged_municipality_with_their_uris_and_dutch_names(folder, base):
@@ -251,10 +258,45 @@ def test_uri_columns_hold_absolute_uris_and_single_ones_have_a_value_url(folder,
     assert len(checked) > len(rows)  # the uri column and more
 
 
+# (main table, column of several links, its names column or None): each has a link table, one link a row.
+LINKED = [("praktijken", "doelen", "doelen_namen"), ("praktijken", "bronnen", None),
+          ("initiatieven", "gemeenten", "gemeenten_namen"), ("initiatieven", "partners", "partners_namen"),
+          ("organisaties", "website", None), ("gemeenten", "vervangt", "vervangt_namen"),
+          ("gemeenten", "gemeenteregister", None)]
+
+
+@pytest.mark.parametrize("name,column,names", LINKED, ids=[f"{t}-{c}" for t, c, _ in LINKED])
+def test_a_link_table_holds_each_link_of_the_main_cell_one_a_row_with_its_name(folder, name, column, names):
+    expected = []
+    for row in read(folder, name):
+        links = split(row[column])
+        named = split(row[names]) if names else []
+        expected += [{"uri": row["uri"], column: link, **({column + "_naam": named[i]} if names else {})}
+                     for i, link in enumerate(links)]
+    assert expected and read(folder, f"{name}-{column}") == expected
+    described = metadata(folder, f"{name}-{column}")["tableSchema"]
+    assert described["aboutUrl"] == "{+uri}" and described["primaryKey"] == ["uri", column]
+    main = {c["name"]: c for c in metadata(folder, name)["tableSchema"]["columns"]}
+    assert main[column]["suppressOutput"] is True
+    assert f"{name}-{column}.csv" in main[column]["dc:description"][1]["@value"]
+
+
+def test_the_table_group_describes_each_table_as_its_own_metadata_does(folder):
+    group = json.loads((folder / "tables" / "csv-metadata.json").read_text(encoding="utf-8"))
+    assert group["@context"] == "http://www.w3.org/ns/csvw"
+    described = [name for name in written(folder) if name.endswith(".csv")]
+    assert sorted(table["url"] for table in group["tables"]) == described
+    for table in group["tables"]:
+        alone = metadata(folder, table["url"].removesuffix(".csv"))
+        assert {"@context": alone.pop("@context"), **table} == {"@context": "http://www.w3.org/ns/csvw", **alone}
+        assert {"@id": "csv-metadata.json"} in table["rdfs:seeAlso"]
+
+
 def test_the_build_records_every_table_file_in_its_manifest(built, folder):
     _, manifest = built
-    names = {f"tables/{name}{suffix}" for name in NAMES for suffix in (".csv", ".csv-metadata.json")}
-    assert names <= set(manifest["files"])
+    names = {f"tables/{name}" for name in written(folder)}
+    assert {f"tables/{name}{suffix}" for name in NAMES for suffix in (".csv", ".csv-metadata.json")} < names
+    assert "tables/csv-metadata.json" in names and names <= set(manifest["files"])
     for name in names:
         data = (folder / name).read_bytes()
         assert manifest["files"][name]["bytes"] == len(data)
@@ -264,9 +306,9 @@ def test_the_build_records_every_table_file_in_its_manifest(built, folder):
 def test_one_graph_gives_the_same_bytes_whatever_the_order_of_its_triples(folder, base, tmp_path):
     with gzip.open(folder / "graph.nt.gz") as stream:
         triples = list(ox.parse(stream, format=ox.RdfFormat.N_TRIPLES))
-    written = tables.write(tmp_path, triples[::-1], base)
-    assert sorted(written) == sorted(f"tables/{n}{s}" for n in NAMES for s in (".csv", ".csv-metadata.json"))
-    for name in written:
+    names = tables.write(tmp_path, triples[::-1], base)
+    assert sorted(names) == [f"tables/{name}" for name in written(folder)]
+    for name in names:
         assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
 
 
@@ -287,6 +329,25 @@ def test_a_text_falls_back_to_english_and_the_column_then_has_no_language(tmp_pa
     assert [row["titel"] for row in read(tmp_path, "praktijken")] == ["Only English", "Dutch"]
     column = metadata(tmp_path, "praktijken")["tableSchema"]["columns"][1]
     assert column["name"] == "titel" and "lang" not in column
+    # A CSVW column has one language: a processor would give "Dutch" without its @nl, which the graph lacks.
+    assert column["suppressOutput"] is True and "more than one language" in column["dc:description"][1]["@value"]
+
+
+def test_a_text_column_in_one_language_or_none_gives_its_triples(tmp_path):
+    triples = _practice((DCTERMS.title, ox.Literal("Titel", language="nl")), (DCTERMS.abstract, ox.Literal("Kort")))
+    tables.write(tmp_path, triples, "https://w3id.org/samenleven/")
+    columns = {c["name"]: c for c in metadata(tmp_path, "praktijken")["tableSchema"]["columns"]}
+    assert columns["titel"]["lang"] == "nl" and "suppressOutput" not in columns["titel"]
+    assert "lang" not in columns["inleiding"] and "suppressOutput" not in columns["inleiding"]
+
+
+def test_a_link_table_is_spreadsheet_safe_too(tmp_path):
+    goal = ox.NamedNode("https://w3id.org/samenleven/id/concept/doel/formule")
+    triples = _practice((SL.goal, goal)) + [
+        ox.Triple(goal, ox.NamedNode(str(SKOS.prefLabel)), ox.Literal("=HYPERLINK(\"x\")", language="nl"))]
+    tables.write(tmp_path, triples, "https://w3id.org/samenleven/")
+    assert read(tmp_path, "praktijken-doelen") == [{"uri": "https://w3id.org/samenleven/id/praktijk/p",
+                                                   "doelen": goal.value, "doelen_naam": "'=HYPERLINK(\"x\")"}]
 
 
 @pytest.mark.parametrize("extra", [
@@ -298,28 +359,41 @@ def test_what_a_cell_cannot_hold_stops_the_build(tmp_path, extra):
         tables.write(tmp_path, _practice(*extra), "https://w3id.org/samenleven/")
 
 
-@pytest.mark.parametrize("name,media", [(f"{n}{s}", m) for n in NAMES for s, m in (
-    (".csv", "text/csv; charset=utf-8"), (".csv-metadata.json", "application/csvm+json"))])
-def test_each_file_downloads_with_its_media_type_and_the_builds_bytes(server, folder, name, media):
+def test_each_file_downloads_with_its_media_type_and_the_builds_bytes(server, folder):
     url, manifest = server
-    with urllib.request.urlopen(f"{url}/tables/{name}") as response:
-        assert response.headers["Content-Type"] == media
-        body = response.read()
-    assert body == (folder / "tables" / name).read_bytes()
-    assert hashlib.sha256(body).hexdigest() == manifest["files"][f"tables/{name}"]["sha256"]
-    assert len(body) == manifest["files"][f"tables/{name}"]["bytes"]
+    for name in written(folder):
+        media = "text/csv; charset=utf-8" if name.endswith(".csv") else "application/csvm+json"
+        with urllib.request.urlopen(f"{url}/tables/{name}") as response:
+            assert response.headers["Content-Type"] == media, name
+            body = response.read()
+        assert body == (folder / "tables" / name).read_bytes()
+        assert hashlib.sha256(body).hexdigest() == manifest["files"][f"tables/{name}"]["sha256"]
+        assert len(body) == manifest["files"][f"tables/{name}"]["bytes"]
 
 
-def test_the_tables_page_links_every_file_and_an_unknown_name_is_404(server):
+def test_the_tables_page_links_every_file_and_an_unknown_name_is_404(server, folder):
     url, _ = server
     with urllib.request.urlopen(f"{url}/tables/") as response:
         assert response.headers["Content-Type"].startswith("text/html")
         page = response.read().decode()
-    for name in NAMES:
-        assert f'href="/tables/{name}.csv"' in page and f'href="/tables/{name}.csv-metadata.json"' in page
+    for name in written(folder):
+        assert f'href="/tables/{name}"' in page, name
     with urllib.request.urlopen(f"{url}/tables/?lang=en") as response:
         assert "<h1>Tables</h1>" in response.read().decode()
     for missing in ("nope.csv", "build.json", "..%2Fbuild.json"):
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(f"{url}/tables/{missing}")
         assert error.value.code == 404
+
+
+def test_the_catalogue_offers_the_table_group_as_one_distribution(server):
+    url, manifest = server
+    with urllib.request.urlopen(f"{url}/catalog.ttl") as response:
+        data = rdflib.Graph().parse(data=response.read(), format="turtle")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    group = next(data.subjects(dcat.downloadURL, rdflib.URIRef(f"{url}/tables/csv-metadata.json")))
+    media = data.value(group, dcat.mediaType)
+    assert str(media) == "http://www.iana.org/assignments/media-types/application/csvm+json"
+    assert int(data.value(group, dcat.byteSize)) == manifest["files"]["tables/csv-metadata.json"]["bytes"]
+    tabled = {str(o) for o in data.objects(None, dcat.downloadURL) if "/tables/" in str(o)}
+    assert tabled == {f"{url}/tables/{name}.csv" for name in NAMES} | {f"{url}/tables/csv-metadata.json"}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from publisher import catalog, dumps, formats, language, profiles, tables
+from publisher import catalog, csvw, dumps, formats, language, profiles, tables
 from publisher import void as voids
 from publisher.formats import GRAPHS, HTML
 from publisher.layout import index
@@ -121,5 +121,10 @@ def distributions() -> list:
         # The CSVW metadata is the schema each CSV conforms to (CSV on the Web, W3C).
         found.append(catalog.Distribution(root + data, "text/csv", "CSV", table.title, files.get(data),
                                           conforms_to=root + metadata))
+    # One distribution for the table group rather than one per link table, which would bury the dumps and tables
+    # among some twenty: the group names every table and link table, which a CSVW processor reads from it.
+    group = f"{tables.FOLDER}/{tables.GROUP}"
+    found.append(catalog.Distribution(root + group, "application/csvm+json", "JSON", csvw.GROUP_TITLE,
+                                      files.get(group), conforms_to=csvw.STANDARD))
     found.append(catalog.Distribution(root + "ldes", "text/turtle", "RDF_TURTLE", FEED, conforms_to=LDES))
     return found

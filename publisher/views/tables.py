@@ -15,8 +15,8 @@ blueprint = Blueprint("tables", __name__)
 def media_types() -> dict:
     """Each file of the build's tables by its name in ``tables/``, with its media type (CSVW, tabular-data-model
     appendix C)."""
-    return {path.rsplit("/", 1)[1]: media for table in tables.of(get_store().kinds)
-            for path, media in zip(table.files, ("text/csv", "application/csvm+json"))}
+    return {path.rsplit("/", 1)[1]: "text/csv" if path.endswith(".csv") else "application/csvm+json"
+            for path in tables.files(get_store().kinds)}
 
 
 @blueprint.get("/tables/")
@@ -24,7 +24,7 @@ def listing():
     store = get_store()
     files = store.manifest.get("files", {})
     body = render_template("tables.html", tables=tables.of(store.kinds), files=files, separator=tables.SEPARATOR,
-                           prefixed=prefixed)
+                           prefixed=prefixed, group=tables.GROUP)
     return in_language(Response(body, content_type=HTML.content_type))
 
 
