@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from conftest import PROJECT
 from conftest import http as fetch
+from _rollup import municipality_of
 
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 BASE = "https://w3id.org/samenleven/"
@@ -92,15 +93,7 @@ class Page(HTMLParser):
             self.stack.pop()
 
 
-# --- the roll-up, written again here -----------------------------------------------------------------------
-
-def municipality_of(graph, place):
-    """The municipality of today a place lies in: a locality's municipality, a ceased one's successor."""
-    current = graph.value(place, SL.municipality) or place
-    while graph.value(current, DCTERMS.isReplacedBy) is not None:
-        current = graph.value(current, DCTERMS.isReplacedBy)
-    return current if (current, RDF.type, SL.Municipality) in graph else None
-
+# --- the roll-up, written again here (municipality_of: tests/_rollup.py) ------------------------------------
 
 def provinces_of(graph) -> dict:
     """Each practice and initiative with the set of NIS codes of the provinces (Brussels: 04000) it is in."""

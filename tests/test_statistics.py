@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from conftest import GRAPH, start_server, stop_server
 from conftest import http as fetch
+from _rollup import municipality_of
 
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -84,15 +85,7 @@ class Tables(HTMLParser):
             self.current = None
 
 
-# --- the roll-up, written again here -----------------------------------------------------------------------
-
-def municipality_of(graph, place):
-    """The municipality of today a place lies in: a locality's municipality, a ceased one's successor."""
-    current = graph.value(place, SL.municipality) or place
-    while graph.value(current, DCTERMS.isReplacedBy) is not None:
-        current = graph.value(current, DCTERMS.isReplacedBy)
-    return current if (current, RDF.type, SL.Municipality) in graph else None
-
+# --- the roll-up, written again here (municipality_of: tests/_rollup.py) ------------------------------------
 
 def placed(graph) -> dict:
     """Each practice and initiative with the set of municipalities of today it is in."""
