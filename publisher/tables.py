@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from publisher import language
 from publisher.csvw import GROUP, KEY, SEPARATOR, group_of, metadata_of
 from publisher.errors import InputError
+from publisher.indexes import index, inverse
 from publisher.kinds import Kind, Registry, default
 from publisher.vocab import BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SL, XSD
 
@@ -243,11 +244,12 @@ class _Graph:
     """The triples indexed by subject and property, and the members of each class."""
 
     def __init__(self, triples):
-        self.objects, self.members = {}, {}
-        for t in triples:
-            self.objects.setdefault((t.subject, t.predicate), []).append(t.object)
-            if t.predicate == RDF.type:
-                self.members.setdefault(t.object, set()).add(t.subject)
+        triples = list(triples)
+        self.out = index(triples)
+        self.members = {cls: set(preds[RDF.type]) for cls, preds in inverse(triples).items() if RDF.type in preds}
+
+    def objects(self, subject, predicate) -> list:
+        return self.out.get(subject, {}).get(predicate, [])
 
     def cells(self, table: Table) -> list[tuple[ox.NamedNode, dict]]:
         """Each resource of the table, sorted by URI, with the terms of each of its cells by column."""
@@ -267,11 +269,11 @@ class _Graph:
         if column is URI:
             return [subject]
         if column.of:  # an empty name keeps the order when a resource has none
-            names = (_in_language(self.objects.get((uri, column.path[-1]), [])) for uri in cells[column.of])
+            names = (_in_language(self.objects(uri, column.path[-1])) for uri in cells[column.of])
             return [min(found, key=lambda term: term.value, default=ox.Literal("")) for found in names]
         terms = [subject]
         for step, prop in enumerate(column.path):
-            terms = [o for t in terms for o in self.objects.get((t, prop), [])]
+            terms = [o for t in terms for o in self.objects(t, prop)]
             if step == 0 and column.kind is not None:
                 terms = [t for t in terms if t in self.members.get(column.kind, ())]
         if column.datatype == "anyURI":
