@@ -99,14 +99,11 @@ class View:
 
 def index(build, kind: str) -> Index:
     """The list ``kind`` of a build, indexed once per build; 503 for a build made before lists were."""
-    key = ("lists", kind)
-    if key not in build.memo:
-        found = build.document(LISTS)
-        if found is None:
-            raise Unavailable(f"build {build.manifest['id']} has no lists (it was made before they were): "
-                           "run `samenleven build`")
-        build.memo[key] = Index(kind, found["lists"][kind], found["values"], found["ceased"])
-    return build.memo[key]
+    found = build.document(LISTS)
+    if found is None:
+        raise Unavailable(f"build {build.manifest['id']} has no lists (it was made before they were): "
+                          "run `samenleven build`")
+    return build.kept(("lists", kind), lambda: Index(kind, found["lists"][kind], found["values"], found["ceased"]))
 
 
 def view(listed: Index, args, size: int) -> View:

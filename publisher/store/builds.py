@@ -39,7 +39,7 @@ class Build:
 
     def __init__(self, folder: Path, graph: "Graph"):
         self.folder, self.graph = folder, graph
-        self.memo: dict = {}  # what views derive from this build (drawings), kept while it is served
+        self._kept: dict = {}  # what is derived from this build once (``kept``), for as long as it is served
         try:
             self.manifest = state.read_json(folder / artefacts.MANIFEST, RECOVERY)
             self.kinds = kinds.of_build(folder)
@@ -60,16 +60,22 @@ class Build:
             raise NotFound(f"build {self.manifest['id']} has no file {name}")
         return Path(path)
 
+    def kept(self, key, make):
+        """What ``make()`` returns, made once per build and ``key`` (a drawing, an index, a context): a new build is
+        a new object, so what it keeps is made anew."""
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
+
     def document(self, name: str) -> dict | None:
         """Return a JSON artefact of the build (``statistics.json``, ``map.json``), read once; None when the build
         has none (it was made before the artefact existed).
 
         :raises StateError: the file cannot be read.
         """
-        if name not in self.memo:
-            path = self.folder / name
-            self.memo[name] = state.read_json(path, "build again to write it anew") if path.exists() else None
-        return self.memo[name]
+        path = self.folder / name
+        return self.kept(("document", name), lambda: state.read_json(path, "build again to write it anew")
+                         if path.exists() else None)
 
     def search(self, text: str, kinds=(), page: int = 1, size: int = 20) -> fulltext.Found:
         """Search the build's full-text index (``publisher.store.fulltext``): one page of hits of ``kinds`` (URI

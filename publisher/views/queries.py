@@ -86,10 +86,7 @@ def _municipalities(query: queries.Canned) -> list:
     if not any(p.municipality for p in query.parameters):
         return []
     store, lang = get_store(), page_language()
-    key = ("municipality choices", lang)
-    if key not in store.memo:
-        store.memo[key] = pickers.choices(store.graph, lang)
-    return store.memo[key]
+    return store.kept(("municipality choices", lang), lambda: pickers.choices(store.graph, lang))
 
 
 def _offered(query: queries.Canned) -> tuple:

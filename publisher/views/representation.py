@@ -100,9 +100,7 @@ def from_build(name: str, mimetype: str | None = None):
 def jsonld_context() -> dict:
     """The JSON-LD context of the build in use, made from its ontology and shapes once per build."""
     store = get_store()
-    if "context" not in store.memo:
-        store.memo["context"] = context.make(store.ontology, store.shapes, selfdoc.TERMS)
-    return store.memo["context"]
+    return store.kept("context", lambda: context.make(store.ontology, store.shapes, selfdoc.TERMS))
 
 
 def context_url() -> str:

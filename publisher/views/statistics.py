@@ -2,7 +2,7 @@
 
 Every number comes from the counts the build wrote (``statistics.json``, ``publisher.statistics``) and every
 outline from the boundaries it projected (``map.json``, ``publisher.maps``): a request counts nothing. The charts
-and the map are drawn once per build, language and address, and kept with the build (``Build.memo``; a new build
+and the map are drawn once per build, language and address, and kept with the build (``Build.kept``; a new build
 is a new object, so its drawings are new). Each bar and row links to the filtered list of practices it counts
 (``/praktijken?beleidsdomein=…``, ``?provincie=zonder``); each municipality of the map and table to its page.
 """
@@ -31,7 +31,7 @@ NAMES = {"practices": N_("Praktijken"), "initiatives": N_("Initiatieven")}
 @blueprint.get("/statistieken")
 def page():
     store, lang = get_store(), page_language()
-    shown = kept(store, ("page", lang, request.url_root), lambda: drawn(store, lang, request.url_root))
+    shown = store.kept(("statistics page", lang, request.url_root), lambda: drawn(store, lang, request.url_root))
     body = render_template("statistics.html", **shown, totals=figures(store)["totals"])
     return in_language(Response(body, content_type=HTML.content_type))
 
@@ -40,13 +40,6 @@ def page():
 def english():
     """Send the English address to the page in English (and the language switch then remembers it)."""
     return redirect(url_for("statistics.page", lang="en"), 301)
-
-
-def kept(store, key: tuple, draw):
-    """What ``draw`` returns, drawn once per build and ``key``."""
-    if key not in store.memo:
-        store.memo[key] = draw()
-    return store.memo[key]
 
 
 def figures(store) -> dict:
