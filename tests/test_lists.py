@@ -13,6 +13,7 @@ import rdflib
 from rdflib.namespace import DCTERMS as DCT, RDF
 
 from conftest import start_server, stop_server
+from _rollup import municipality_of
 
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 ID = "https://w3id.org/samenleven/id/"
@@ -48,17 +49,11 @@ def code(node) -> str:
 @pytest.fixture(scope="module")
 def expected(graph):
     """Per list, per facet, per value: the set of things, as this test reads the model (README, "Lists")."""
-    def today(place):
-        place = graph.value(place, SL.municipality) or place
-        while graph.value(place, DCT.isReplacedBy) is not None:
-            place = graph.value(place, DCT.isReplacedBy)
-        return place if (place, RDF.type, SL.Municipality) in graph else None
-
     def places(thing):
         spots = set(graph.objects(thing, DCT.spatial))
         for initiative in graph.subjects(SL.appliesPractice, thing):
             spots |= set(graph.objects(initiative, DCT.spatial))
-        return {m for m in map(today, spots) if m is not None}
+        return {m for m in (municipality_of(graph, spot) for spot in spots) if m is not None}
 
     def programmes(things):
         found, todo = set(), [p for t in things for p in graph.objects(t, SL.programme)]
