@@ -12,7 +12,7 @@ range shapes of all three profiles expect.
 
 import pyoxigraph as ox
 
-from publisher import dumps, uris
+from publisher import dumps, selfdoc, uris
 from publisher.profiles import Profile
 from publisher.vocab import ADMS, DCAT, DCATAP, DCT, FOAF, OWL, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
 EU = "http://publications.europa.eu/resource/authority/"
@@ -114,7 +114,7 @@ def graph(settings: dict, manifest: dict, root: str, facts: dict, distributions:
     :param profile: the token of one of ``PROFILES``.
     """
     base, g = settings["base"], Graph()
-    catalog, dataset, service = base + "catalog", base + "catalog#dataset", base + "catalog#sparql"
+    catalog, dataset, service = base + "catalog", selfdoc.dataset(base), base + "catalog#sparql"
     modified = date_time(manifest["created"])
     issued = facts.get("issued") or modified
     licences = [_licence(g, settings["license"], settings["license"])]

@@ -7,7 +7,7 @@ descriptions name one thing. Links to the Flemish municipality registry are a ``
 
 import pyoxigraph as ox
 
-from publisher import dumps
+from publisher import dumps, selfdoc
 from publisher.catalog import Graph
 from publisher.vocab import OWL, RDF, VOID, XSD
 
@@ -25,7 +25,7 @@ def graph(settings: dict, manifest: dict, root: str, example: str | None, links:
     :param links: how many ``owl:sameAs`` links go to the Flemish municipality registry.
     """
     base, g, stats = settings["base"], Graph(), manifest["statistics"]
-    dataset = base + "catalog#dataset"
+    dataset = selfdoc.dataset(base)
     g.add(dataset, RDF.type, VOID.Dataset)
     g.add(dataset, VOID.sparqlEndpoint, root + "sparql")
     g.add(dataset, VOID.dataDump, *(root + "dumps/" + dump.name for dump in dumps.DUMPS))
