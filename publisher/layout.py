@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import language
-from publisher.indexes import index  # noqa: F401 (layout.index, read by views/catalog.py)
+from publisher.indexes import index
 from publisher.inference import _closure
 from publisher.vocab import PREFIXES, PUB, RDF, RDFS, SH, SLS, VANN
 

@@ -156,9 +156,3 @@ def page_outline(shapes: dict | None, nis: str, lang: str) -> str | None:
     on_the_map = translate("op de kaart van Vlaanderen en Brussel", lang)  # outside the f-string, for the extractor
     return outline(shapes, nis, (f"{name} {on_the_map}",
                                  translate("De gemeente is donker gekleurd, de andere gemeenten grijs.", lang)))
-
-
-def read(folder: Path) -> dict | None:
-    """Return the projected boundaries a build wrote, or None for a build without them."""
-    path = folder / MAP
-    return state.read_json(path, "build again to project them anew") if path.exists() else None

@@ -117,9 +117,3 @@ def _zero() -> dict:
 
 def _by_count(row: dict) -> tuple:
     return -row["initiatives"] - row["practices"], row["label"]["nl"].lower()
-
-
-def read(folder: Path) -> dict | None:
-    """Return the statistics a build wrote, or None for a build made before they were."""
-    path = folder / STATISTICS
-    return state.read_json(path, "build again to count them anew") if path.exists() else None

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from publisher import catalog, csvw, dumps, formats, language, profiles, tables
 from publisher import void as voids
 from publisher.formats import GRAPHS, HTML
-from publisher.layout import index
+from publisher.indexes import index
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
 from publisher.vocab import DCT, RDF
 from publisher.views.representation import OFFERED, negotiated
