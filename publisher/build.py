@@ -181,10 +181,14 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         downloads = [dump.name for dump in dumps.DUMPS]
         downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
         downloads += tables.write(partial, published, settings["base"], registry)
-        figures.write(partial, settings["base"])  # what the statistics page shows, counted once (issue 13)
         maps.write(partial, settings["graph_dir"])
-        searchindex.write(partial, published, settings["base"], registry)  # the search engine (issue 13)
-        facets.write(partial, settings["base"], registry)  # the lists' facet postings, indexed once (issue 13)
+        graph = embedded.Embedded(partial / STORE)  # the new store, opened once for what is counted on it
+        try:
+            figures.write(partial, graph, settings["base"])  # what the statistics page shows (issue 13)
+            searchindex.write(partial, graph, published, settings["base"], registry)  # the search engine
+            facets.write(partial, graph, settings["base"], registry)  # the lists' facet postings
+        finally:
+            graph.close()
         # ---
         manifest["files"] = dumps.describe(partial, downloads)
         manifest["peak_memory_mb"] = peak_memory_mb()

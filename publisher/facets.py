@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import kinds, language, state, statistics, uris
-from publisher.artefacts import LISTS, STORE
-from publisher.store import Graph, embedded
+from publisher.artefacts import LISTS
+from publisher.store import Graph
 
 _HERE = Path(__file__).parent
 VALUES, ITEMS, PATH = ((_HERE / f"{name}.rq").read_text() for name in ("facets_values", "facets_items", "facets"))
@@ -37,13 +37,9 @@ PLACES = ("provincie", "gemeente")
 FACETS = {kind: (*paths, *PLACES, *(("plaats",) if kind == "initiatives" else ())) for kind, paths in PATHS.items()}
 
 
-def write(folder: Path, base: str, registry: kinds.Registry) -> None:
-    """Index the lists of the store in ``folder`` and write them beside it as ``lists.json``."""
-    graph = embedded.Embedded(folder / STORE)
-    try:
-        state.write_json(folder / LISTS, compute(graph, base, registry))
-    finally:
-        graph.close()
+def write(folder: Path, graph: Graph, base: str, registry: kinds.Registry) -> None:
+    """Index the lists of ``graph``, the build's store, and write them into ``folder`` as ``lists.json``."""
+    state.write_json(folder / LISTS, compute(graph, base, registry))
 
 
 def compute(store: Graph, base: str, registry: kinds.Registry) -> dict:

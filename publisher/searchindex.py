@@ -25,12 +25,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import words
-from publisher.artefacts import SEARCH, STORE
+from publisher.artefacts import SEARCH
+from publisher.store import Graph
 from publisher.errors import PublisherError
 from publisher.indexes import index
 from publisher.kinds import Registry
 from publisher.statistics import PLACES
-from publisher.store import embedded
 from publisher.vocab import DCT, RDF, SKOS, SL
 
 TEXTS = (DCT.abstract, DCT.description, SL.successFactor, SL.challenge, SKOS.definition)
@@ -50,17 +50,13 @@ class NoFullText(PublisherError):
     exit_code = 2
 
 
-def write(folder: Path, triples, base: str, registry: Registry) -> None:
-    """Index the resources of ``triples`` into ``folder/search.sqlite``, rolling places up on the store in
-    ``folder``.
+def write(folder: Path, graph: Graph, triples, base: str, registry: Registry) -> None:
+    """Index the resources of ``triples`` into ``folder/search.sqlite``, rolling places up on ``graph``, the
+    build's store.
 
     :raises NoFullText: SQLite lacks FTS5.
     """
-    graph = embedded.Embedded(folder / STORE)
-    try:
-        rows = list(graph.select(PLACES))
-    finally:
-        graph.close()
+    rows = list(graph.select(PLACES))
     rolled = {}
     for row in rows:
         for key in ("municipality", "area"):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import language, state, uris
-from publisher.artefacts import STATISTICS, STORE
-from publisher.store import Graph, embedded
+from publisher.artefacts import STATISTICS
+from publisher.store import Graph
 from publisher.vocab import DCT, SL
 
 _HERE = Path(__file__).parent
@@ -29,13 +29,9 @@ CONCEPT_CHARTS = (("categories", SL.category, "categorie"), ("policy_domains", S
 DATES = DCT.issued.value  # what "over time" counts by: the year a thing was first published here
 
 
-def write(folder: Path, base: str) -> None:
-    """Count the statistics of the store in ``folder`` and write them beside it as ``statistics.json``."""
-    graph = embedded.Embedded(folder / STORE)
-    try:
-        state.write_json(folder / STATISTICS, compute(graph, base))
-    finally:
-        graph.close()
+def write(folder: Path, graph: Graph, base: str) -> None:
+    """Count the statistics of ``graph``, the build's store, and write them into ``folder`` as ``statistics.json``."""
+    state.write_json(folder / STATISTICS, compute(graph, base))
 
 
 def compute(store: Graph, base: str) -> dict:
