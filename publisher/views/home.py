@@ -3,7 +3,6 @@ in for reusers), the page about the data (the build and its counts), the dumps o
 crawlers read: robots.txt and the sitemap."""
 
 from pathlib import Path
-from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
@@ -11,6 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 
 from publisher import dumps, schemaorg
 from publisher.artefacts import STATISTICS
+from publisher.facets import code
 from publisher.errors import NotFound
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
@@ -64,7 +64,7 @@ def facets(store, lang: str) -> list[dict]:
     for key, heading, parameter in FACETS:
         chart = counted["charts"].get(key)
         values = [{"label": row["label"][lang], "count": row["practices"],
-                   "href": url_for("home.home") + "praktijken?" + urlencode({parameter: row["uri"].rsplit("/", 1)[-1]})}
+                   "href": url_for("lists.listing", name="praktijken", **{parameter: code(row["uri"])})}
                   for row in (chart or {}).get("rows", []) if row["practices"]]
         if values:
             shown.append({"key": key, "heading": heading, "entries": sorted(values, key=lambda v: (-v["count"],

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from publisher import charts, maps
 from publisher.artefacts import MAP, STATISTICS
+from publisher.facets import code
 from publisher.errors import Unavailable
 from publisher.formats import HTML
 from publisher.language import N_, translate
@@ -87,7 +88,7 @@ def listed(chart: dict, uri: str | None) -> str | None:
         return None
     if facet is None:
         return href(uri) if uri != "zonder" else None
-    return f"{request.url_root}praktijken?{facet}={uri.rsplit('/', 1)[-1]}"
+    return url_for("lists.listing", name="praktijken", _external=True, **{facet: code(uri)})
 
 
 def row_title(row, lang: str) -> str:
