@@ -53,7 +53,14 @@ $(VENV)/.ldes-client: tests/ldes/package-lock.json | $(BIN)/python
 	--loglevel=error; fi
 	@touch $@
 
-test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client
+# Chromium and its driver from Debian's packages, for the browser check (tests/test_browser.py, which drives them
+# with Selenium): installed when missing, as root with apt-get, as nginx is; otherwise those tests skip, saying why.
+# Never a browser or driver that a tool downloads: the tests give Selenium Debian's chromedriver by its path.
+$(VENV)/.chromium: | $(BIN)/python
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { $(call APT_INSTALL,chromium chromium-driver); }
+	@touch $@
+
+test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client $(VENV)/.chromium
 	$(BIN)/python -m pytest
 
 # The gettext catalogues of the pages (README, "Translations"): extract every text of the templates and the code
