@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from _browser import browser, chromium  # noqa: F401  (the headless Chromium fixtures, tests/_browser.py)
 from publisher import build, config
 
 PROJECT = config.PROJECT_DIR
