@@ -28,8 +28,10 @@ PAGES = {
     "query-result": ("/queries/initiatieven-in-gemeente?nis=44021", "table.results td"),
     "sparql-result": ("/sparql?" + urllib.parse.urlencode({"query": SELECT}), "table.results td"),
 }
-# What a page shows when the server failed, in either language; never part of a page that works.
-FAILED = re.compile(r"Traceback \(most recent call last\)|Internal Server Error|\b500\b|jinja2\.|werkzeug\.")
+# What a page shows when the server failed (Python's traceback, Flask's and our own 500 page in either language,
+# names from the stack); never part of a page that works.
+FAILED = re.compile(r"Traceback \(most recent call last\)|Internal server error|Interne fout|jinja2\.|werkzeug\.",
+                    re.IGNORECASE)
 
 
 def with_language(path: str, lang: str) -> str:
