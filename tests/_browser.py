@@ -25,6 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SIZE = (1280, 1000)
 MAX_HEIGHT = 8000  # a screenshot shows the whole page, up to this height
+# Without these, Chromium calls Google's hosts at every start; the resolver rule lets it reach 127.0.0.1 alone.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
          "--disable-default-apps", "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",

@@ -3,7 +3,8 @@
 Run after a build, with Chromium installed (Debian: ``apt-get install chromium``):
 ``.venv/bin/python tests/screenshots.py [--out /tmp/samenleven-screenshots] [--chromium /usr/bin/chromium]``.
 It starts the real server on 127.0.0.1, points Chromium at each page and writes one PNG per page and width.
-This is for people to look at (issue 4 asks for it); it is not a test and asserts nothing.
+This is for people to look at (issue 4 asks for it); it asserts nothing. The browser check that does is
+``tests/test_browser.py``; this script launches Chromium with its flags (``tests/_browser.py``), offline too.
 """
 
 import argparse
@@ -16,6 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+from _browser import CHROMIUM, FLAGS  # noqa: E402
 from conftest import start_server, stop_server  # noqa: E402
 from publisher import config  # noqa: E402
 
@@ -28,18 +30,18 @@ PAGES = {
     "concept-scheme": "/doc/conceptscheme/doelgroep",
     "ontology": "/ns",
     "practice-en": "/doc/praktijk/sociale-cohesie?lang=en",
+    "list": "/initiatieven?provincie=40000",
+    "search": "/search?q=gent",
+    "statistics": "/statistieken",
+    "query-result": "/queries/initiatieven-in-gemeente?nis=44021",
 }
 WIDTHS = {"desktop": (1280, 1600), "phone": (390, 2400)}
-# Without these, Chromium tries Google's hosts at every start; this machine has no network but 127.0.0.1.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-         "--accept-lang=nl"]  # a Dutch browser; English pages are asked for with ?lang=en
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "samenleven-screenshots")
-    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or str(CHROMIUM))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     process, url = start_server(config.load()["build_dir"])
