@@ -8,11 +8,12 @@ The fixtures ``browser`` and ``chromium`` (tests/_browser.py) skip these tests, 
 """
 
 import re
+import subprocess
 import urllib.parse
 
 import pytest
 
-from _browser import elsewhere
+from _browser import CHROMEDRIVER, CHROMIUM, elsewhere
 from conftest import start_server, stop_server
 
 LANGUAGES = ("nl", "en")
@@ -32,6 +33,13 @@ PAGES = {
 # names from the stack); never part of a page that works.
 FAILED = re.compile(r"Traceback \(most recent call last\)|Internal server error|Interne fout|jinja2\.|werkzeug\.",
                     re.IGNORECASE)
+
+
+def test_the_browser_is_debians_own(chromium):
+    """The driver is Debian's, given by its path (no Selenium Manager), and drives Debian's Chromium."""
+    assert chromium.service.path == str(CHROMEDRIVER)
+    installed = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True, timeout=60).stdout
+    assert chromium.capabilities["browserVersion"] in installed.split()
 
 
 def with_language(path: str, lang: str) -> str:
