@@ -1,9 +1,10 @@
 """A real headless Chromium for the tests: Debian's ``chromium`` driven by Selenium through Debian's
 ``chromedriver``, offline.
 
-The fixtures ``chromium`` (one browser for the session) and ``browser`` (that browser with fresh cookies and logs,
-screenshots under the test's ``tmp_path``) are registered in ``tests/conftest.py``; both skip, saying why, when
-Chromium, its driver or Selenium is absent (``make test`` installs them as root). ``SAMENLEVEN_TEST_SCREENSHOTS=DIR``
+The fixtures ``chromium`` (one browser for the session) and ``browser`` (that browser with no cookies, an empty
+cache and empty logs; it opens pages, clicks, fills and sends forms, and takes screenshots under the test's
+``tmp_path``) are registered in ``tests/conftest.py``; both skip, saying why, when Chromium, its driver or Selenium
+is absent (``make test`` installs them as root). ``SAMENLEVEN_TEST_SCREENSHOTS=DIR``
 also keeps every screenshot in ``DIR``, for people to look at.
 
 Nothing is fetched from the internet: the driver's path is given, so Selenium Manager (which downloads drivers and
@@ -85,6 +86,39 @@ class Browser:
         found = self.css(selector)
         return found[0].text.strip() if found else ""
 
+    def fill(self, form: str, fields: dict) -> None:
+        """Fill the fields of the form ``form`` selects, each found by its name, as a reader does: text is typed
+        (a file field takes a file's path), a choice of a ``<select>`` picked by value, a checkbox set to a bool."""
+        from selenium.webdriver.support.select import Select
+        found = self.css(form)
+        assert found, f"no form {form} on {self.driver.current_url}"
+        for name, value in fields.items():
+            field = found[0].find_element("css selector", f'[name="{name}"]')
+            if isinstance(value, bool):
+                if field.is_selected() != value:
+                    field.click()
+            elif field.tag_name == "select":
+                Select(field).select_by_value(value)
+            else:
+                if field.get_attribute("type") != "file":
+                    field.clear()
+                field.send_keys(value)
+
+    def submit(self, form: str) -> None:
+        """Send the form ``form`` selects by clicking its submit button, and wait for the page it leads to."""
+        button = self.css(f"{form} button[type=submit], {form} input[type=submit], {form} button:not([type])")
+        assert button, f"no submit button in {form} on {self.driver.current_url}"
+        self.click(button[0])
+
+    def click(self, element) -> None:
+        """Click ``element`` (a link, a button) and wait until the page it leads to has replaced this one."""
+        from selenium.webdriver.support.wait import WebDriverWait
+        old = self.driver.find_element("css selector", "html")
+        element.click()
+        WebDriverWait(self.driver, 60).until(lambda driver: _stale(old))
+        WebDriverWait(self.driver, 60).until(
+            lambda driver: driver.execute_script("return document.readyState") == "complete")
+
     @property
     def lang(self) -> str:
         return self.driver.find_element("css selector", "html").get_attribute("lang") or ""
@@ -118,6 +152,16 @@ class Browser:
         return path
 
 
+def _stale(element) -> bool:
+    """Whether ``element`` belongs to a page that has been left."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    try:
+        element.tag_name
+        return False
+    except StaleElementReferenceException:
+        return True
+
+
 def elsewhere(urls, allowed: str) -> list[str]:
     """The URLs that reach a host other than ``allowed`` (a URL's ``host:port``).
 
@@ -142,8 +186,11 @@ def chromium():
 
 @pytest.fixture
 def browser(chromium, tmp_path):
-    """The session's Chromium with no cookies and empty logs; screenshots go to ``tmp_path`` (and, with
-    ``SAMENLEVEN_TEST_SCREENSHOTS=DIR``, to ``DIR`` too)."""
-    chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})  # of every host, the language's among them
+    """The session's Chromium with no cookies, an empty cache and empty logs; screenshots go to ``tmp_path``
+    (and, with ``SAMENLEVEN_TEST_SCREENSHOTS=DIR``, to ``DIR`` too)."""
+    # A fresh reader: no cookies (the language's among them) and an empty cache, which would otherwise answer a
+    # page seen by an earlier test without its Set-Cookie (pages may be cached for five minutes).
+    chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
     keep = os.environ.get("SAMENLEVEN_TEST_SCREENSHOTS")
     return Browser(chromium, tmp_path, Path(keep) if keep else None)

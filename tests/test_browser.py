@@ -73,10 +73,47 @@ def test_the_check_sees_what_goes_wrong(server, browser):
     browser.open(address)
     assert [status for each, status in browser.requests() if each == address] == [404]
     browser.driver.execute_script("""console.error("broken");
-        const s = document.createElement("script"); s.src = "https://cdn.example.org/lib.js"; document.head.append(s);""")
+        const s = document.createElement("script");
+        s.src = "https://cdn.example.org/lib.js";
+        document.head.append(s);""")
     assert any("broken" in message for message in browser.console_errors())
     assert elsewhere([each for each, _ in browser.requests()], urllib.parse.urlsplit(url).netloc) \
         == ["https://cdn.example.org/lib.js"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_name_typed_into_the_home_page_search_box_finds_its_municipality(server, browser, lang):
+    url, _ = server
+    browser.open(f"{url}/?lang={lang}")
+    browser.fill('main form[role="search"]', {"q": "Gent"})
+    browser.submit('main form[role="search"]')
+    assert urllib.parse.urlsplit(browser.driver.current_url).path == "/search"
+    assert browser.lang == lang and browser.text("h1")
+    assert any(a.get_attribute("href").endswith("/gemeente/44021") for a in browser.css("main a"))
+    assert browser.console_errors() == []
+    browser.screenshot(f"home-search-{lang}")
+
+
+def linked(browser, segment: str) -> bool:
+    """Whether the results table links to the thing whose URI ends in ``segment``."""
+    return any(a.get_attribute("href").endswith(segment) for a in browser.css("table.results a"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_canned_query_is_asked_with_its_form(server, browser, lang):
+    """Picked from the list, Lochristi (44087) finds what was placed on its predecessor; typed, Ledeberg is Gent's."""
+    url, _ = server
+    form = 'main form[action$="/queries/initiatieven-in-gemeente"]'
+    browser.open(f"{url}/queries/initiatieven-in-gemeente?lang={lang}")
+    browser.fill(form, {"nis": "44087"})
+    browser.submit(form)
+    assert browser.lang == lang
+    assert linked(browser, "/initiatief/lochristi-burenbuddies") and not linked(browser, "/initiatief/standaertsite")
+    browser.fill(form, {"naam-nis": "Ledeberg"})
+    browser.submit(form)
+    assert linked(browser, "/initiatief/standaertsite") and not linked(browser, "/initiatief/lochristi-burenbuddies")
+    assert browser.console_errors() == []
+    browser.screenshot(f"query-form-{lang}")
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +146,7 @@ def click(browser, href: str) -> None:
     """Click the link to ``href`` on the page shown, as a reader would."""
     links = [a for a in browser.css("a") if a.get_attribute("href") == href]
     assert links, f"no link to {href} on {browser.driver.current_url}"
-    links[0].click()
+    browser.click(links[0])
 
 
 def rows_over_pages(browser) -> list[str]:
@@ -120,7 +157,7 @@ def rows_over_pages(browser) -> list[str]:
         following = browser.css('nav a[rel="next"]')
         if not following:
             return rows
-        following[0].click()
+        browser.click(following[0])
 
 
 def follow(browser, start: str, href: str, announced: int, lang: str) -> None:
