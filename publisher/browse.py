@@ -27,14 +27,15 @@ class Index:
         self.kind, self.items, self.values, self.ceased = kind, found["items"], values, ceased
         self.by_change = found["changed"]  # the positions in title order, newest change first
         rank = {n: r for r, n in enumerate(self.by_change)}
-        self.bits = {facet: {value: _bitmap(positions) for value, positions in postings.items()}
+        self.bits = {facet: {value: bitmap(positions) for value, positions in postings.items()}
                      for facet, postings in found["postings"].items()}
         # The same bitmaps with bit r the r-th thing by date changed: a page in that order is then read off the
         # filter's bits like a page in title order, without sorting what the filter keeps.
-        self.changed = {facet: {value: _bitmap(sorted(rank[n] for n in positions))
+        self.changed = {facet: {value: bitmap(sorted(rank[n] for n in positions))
                                 for value, positions in postings.items()}
                         for facet, postings in found["postings"].items()}
         self.everything = (1 << len(self.items)) - 1
+        self.position = {item["uri"]: n for n, item in enumerate(self.items)}  # for the hits of a search
 
     def chosen(self, args) -> dict:
         """The values asked per facet (a repeated value once); 400 for a value the build does not know."""
@@ -80,7 +81,7 @@ class Index:
 
     def rows(self, bits: int, order: str, start: int = 0, stop: int | None = None) -> list[int]:
         """The positions (in title order) of the ``start``-th to ``stop``-th things of a bitmap made in ``order``."""
-        found = _ones(bits, start, stop)
+        found = ones(bits, start, stop)
         return [self.by_change[r] for r in found] if order == "gewijzigd" else found
 
 
@@ -118,24 +119,32 @@ def view(listed: Index, args, size: int) -> View:
     sort = args.get("sorteer", "titel")
     if sort not in SORTS:
         raise BadRequest(f"sorteer must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
-    asked = args.get("pagina", "1")
-    if not (asked.isascii() and asked.isdigit()) or len(asked) > 9 or int(asked) < 1:
-        raise BadRequest(f"pagina must be a whole number from 1, not {asked[:40]!r}")
-    chosen = listed.chosen(args)
+    chosen, page = listed.chosen(args), page_number(args)
     bits = listed.matching(chosen, order=sort)
     total = bits.bit_count()
-    pages, page = max(1, -(-total // size)), int(asked)
+    pages = max(1, -(-total // size))
     if page > pages:
         raise NotFound(f"page {page} is past the last page ({pages}) of this list")
     shown = [listed.items[n] for n in listed.rows(bits, sort, (page - 1) * size, page * size)]
     return View(chosen, sort, page, pages, total, shown, listed.counts(chosen))
 
 
-def _ones(bits: int, start: int = 0, stop: int | None = None, step: int = 4096) -> list[int]:
+def page_number(args) -> int:
+    """The page ``pagina`` asks for (1 when not given): the one check of the lists and the search; 400 for a value
+    given twice or that is no whole number from 1."""
+    asked = args.getlist("pagina") or ["1"]
+    if len(asked) > 1:
+        raise BadRequest(f"the parameter pagina is given {len(asked)} times; give it once")
+    if not (asked[0].isascii() and asked[0].isdigit()) or len(asked[0]) > 9 or int(asked[0]) < 1:
+        raise BadRequest(f"pagina must be a whole number from 1, not {asked[0][:40]!r}")
+    return int(asked[0])
+
+
+def ones(bits: int, start: int = 0, stop: int | None = None, step: int = 4096) -> list[int]:
     """The positions of the ``start``-th to ``stop``-th bits set in ``bits``, skipping the bits before the page
     in blocks (a count in C) rather than one by one.
 
-    >>> _ones(0b101101), _ones(0b101101, 1, 3), _ones(0b101101, 5)
+    >>> ones(0b101101), ones(0b101101, 1, 3), ones(0b101101, 5)
     ([0, 2, 3, 5], [2, 3], [])
     """
     text, seen, at = bin(bits)[:1:-1], 0, 0
@@ -151,10 +160,10 @@ def _ones(bits: int, start: int = 0, stop: int | None = None, step: int = 4096) 
     return found
 
 
-def _bitmap(positions: list[int]) -> int:
+def bitmap(positions: list[int]) -> int:
     """A bitmap with the bits ``positions`` set.
 
-    >>> bin(_bitmap([0, 3]))
+    >>> bin(bitmap([0, 3]))
     '0b1001'
     """
     if not positions:

@@ -147,7 +147,8 @@ def test_the_page_of_a_postcode_leads_to_its_municipality_and_what_is_there(url)
     page = Page(body.decode())
     assert status == 200
     assert url + "/id/gemeente/44021" in page.links_in("places")
-    assert any(urllib.parse.parse_qs(urllib.parse.urlsplit(link).query).get("type") == ["initiatief"]
+    assert any(urllib.parse.urlsplit(link).path == "/initiatieven"
+               and urllib.parse.parse_qs(urllib.parse.urlsplit(link).query) == {"gemeente": ["44021"]}
                for link in page.links_in("places"))
     assert "<mark>9000</mark>" in body.decode()
 

@@ -77,9 +77,9 @@ class Build:
         return self.kept(("document", name), lambda: state.read_json(path, "build again to write it anew")
                          if path.exists() else None)
 
-    def search(self, text: str, kinds=(), page: int = 1, size: int = 20) -> fulltext.Found:
+    def search(self, text: str, kinds=(), page: int = 1, size: int = 20, narrow=None) -> fulltext.Found:
         """Search the build's full-text index (``publisher.store.fulltext``): one page of hits of ``kinds`` (URI
-        segments; none: every kind), best first.
+        segments; none: every kind), best first; ``narrow`` keeps some of the hits (``fulltext.search``).
 
         :raises BadRequest: a text too long to search.
         :raises Unavailable: a build made before it had a search index.
@@ -88,7 +88,7 @@ class Build:
         if not path.is_file():
             raise Unavailable(f"build {self.manifest['id']} has no search index (it was made before it had one): "
                               "run `samenleven build`")
-        return fulltext.search(path, text, kinds, page, size)
+        return fulltext.search(path, text, kinds, page, size, narrow)
 
     def labels(self, nodes, types: bool = False) -> list:
         """The label triples of ``nodes`` by every kind's label properties, and their types when ``types``."""

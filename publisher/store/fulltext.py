@@ -50,6 +50,7 @@ class Found:
     kinds: dict  # hits per kind segment, whatever kinds were asked for
     hits: list  # the page asked for
     places: list  # URIs of the municipalities of today the whole text names (a name, NIS or postal code)
+    matched: list = field(default_factory=list)  # (uri, kind) of every hit, whatever kinds or narrow keep
 
 
 def expression(text: str, stems: bool = False) -> str | None:
@@ -82,9 +83,13 @@ def expression(text: str, stems: bool = False) -> str | None:
     return " AND ".join(f"({part})" for part in parts) or None
 
 
-def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20) -> Found:
+def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20, narrow=None) -> Found:
     """Find ``text`` in the index at ``path``: the hits of page ``page`` (of ``size``) of the kinds ``kinds`` (URI
-    segments; none: all), best first, with their snippets, and the counts per kind."""
+    segments; none: all), best first, with their snippets, and the counts per kind.
+
+    ``narrow``, given the (uri, kind) of every hit, returns the URIs to keep (the list facets of a search,
+    ``publisher.hits``) or None to keep them all; the counts per kind are then those of the hits kept.
+    """
     matching = expression(text)
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
@@ -92,19 +97,27 @@ def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20) -> Fo
                                                        (" ".join(words.words(words.fold(text))),))]
         if matching is None:
             return Found(0, {}, [], places)
-        counted = dict(connection.execute("SELECT kind, count(*) FROM search WHERE search MATCH ? GROUP BY kind",
-                                          (matching,)).fetchall())
+        matched = connection.execute("SELECT uri, kind FROM search WHERE search MATCH ?", (matching,)).fetchall()
+        kept = narrow(matched) if narrow else None
+        counted = {}
+        for uri, kind in matched:
+            if kept is None or uri in kept:
+                counted[kind] = counted.get(kind, 0) + 1
         total = sum(n for kind, n in counted.items() if not kinds or kind in kinds)
         among = f"AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
-        ranked = connection.execute(
-            f"SELECT rowid, uri, kind, bm25(search, {', '.join(map(str, WEIGHTS.values()))}) AS rank FROM search "
-            f"WHERE search MATCH ? {among} ORDER BY rank, uri LIMIT ? OFFSET ?",
-            (matching, *kinds, size, (page - 1) * size)).fetchall()
+        order = f"SELECT rowid, uri, kind, bm25(search, {', '.join(map(str, WEIGHTS.values()))}) AS rank " \
+                f"FROM search WHERE search MATCH ? {among} ORDER BY rank, uri"
+        if kept is None:
+            ranked = connection.execute(f"{order} LIMIT ? OFFSET ?", (matching, *kinds, size, (page - 1) * size))
+            ranked = ranked.fetchall()
+        else:  # ranked in full, then kept: a page past any count of hits kept
+            ranked = [row for row in connection.execute(order, (matching, *kinds)) if row[1] in kept]
+            ranked = ranked[(page - 1) * size:page * size]
         hits = [Hit(uri, kind, round(-rank, 6)) for _, uri, kind, rank in ranked]
         snipped = _snippets(connection, expression(text, stems=True), [row[0] for row in ranked])
         for hit, row in zip(hits, ranked):
             hit.snippet = snipped.get(row[0], [])
-        return Found(total, counted, hits, places)
+        return Found(total, counted, hits, places, matched)
     finally:
         connection.close()
 
