@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from publisher import facets, statistics
 from publisher.artefacts import LISTS
 from publisher.errors import BadRequest, NotFound, Unavailable
+from publisher.language import N_
 
 SORTS = ("titel", "gewijzigd")
 _ONES = re.compile("1")
@@ -45,8 +46,9 @@ class Index:
                 if facet == "gemeente":
                     value = self.ceased.get(value, value)  # a ceased municipality's code rolls up to today's
                 if value not in self.known(facet):
-                    raise BadRequest(f"{facet}={value[:40]!r} names no {facet} of this dataset; the list's facets "
-                                     "show the values it takes")
+                    raise BadRequest(N_("%(facet)s=%(value)s noemt geen %(facet)s van deze dataset; de facetten van "
+                                        "de lijst tonen de waarden die het aanneemt"),
+                                     values={"facet": facet, "value": repr(value[:40])})
                 chosen.setdefault(facet, []).append(value)
         return chosen
 
@@ -112,19 +114,23 @@ def view(listed: Index, args, size: int) -> View:
     allowed = {*facets.FACETS[listed.kind], "sorteer", "pagina", "lang", "format"}
     unknown = sorted(set(args) - allowed)
     if unknown:
-        raise BadRequest(f"this list takes no parameter {unknown[0][:40]!r}; it takes {', '.join(sorted(allowed))}")
+        raise BadRequest(N_("deze lijst neemt geen parameter %(name)s; ze neemt %(taken)s"),
+                         values={"name": repr(unknown[0][:40]), "taken": ", ".join(sorted(allowed))})
     for name in ("sorteer", "pagina"):
         if len(args.getlist(name)) > 1:
-            raise BadRequest(f"the parameter {name} is given {len(args.getlist(name))} times; give it once")
+            raise BadRequest(N_("de parameter %(name)s staat %(times)s keer in het verzoek; geef hem één keer"),
+                             values={"name": name, "times": len(args.getlist(name))})
     sort = args.get("sorteer", "titel")
     if sort not in SORTS:
-        raise BadRequest(f"sorteer must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
+        raise BadRequest(N_("sorteer moet een van %(sorts)s zijn, niet %(value)s"),
+                         values={"sorts": ", ".join(SORTS), "value": repr(sort[:40])})
     chosen, page = listed.chosen(args), page_number(args)
     bits = listed.matching(chosen, order=sort)
     total = bits.bit_count()
     pages = max(1, -(-total // size))
     if page > pages:
-        raise NotFound(f"page {page} is past the last page ({pages}) of this list")
+        raise NotFound(N_("pagina %(page)s ligt voorbij de laatste pagina (%(pages)s) van deze lijst"),
+                       values={"page": page, "pages": pages})
     shown = [listed.items[n] for n in listed.rows(bits, sort, (page - 1) * size, page * size)]
     return View(chosen, sort, page, pages, total, shown, listed.counts(chosen))
 
@@ -134,9 +140,11 @@ def page_number(args) -> int:
     given twice or that is no whole number from 1."""
     asked = args.getlist("pagina") or ["1"]
     if len(asked) > 1:
-        raise BadRequest(f"the parameter pagina is given {len(asked)} times; give it once")
+        raise BadRequest(N_("de parameter %(name)s staat %(times)s keer in het verzoek; geef hem één keer"),
+                         values={"name": "pagina", "times": len(asked)})
     if not (asked[0].isascii() and asked[0].isdigit()) or len(asked[0]) > 9 or int(asked[0]) < 1:
-        raise BadRequest(f"pagina must be a whole number from 1, not {asked[0][:40]!r}")
+        raise BadRequest(N_("pagina moet een geheel getal vanaf 1 zijn, niet %(value)s"),
+                         values={"value": repr(asked[0][:40])})
     return int(asked[0])
 
 

@@ -50,7 +50,7 @@ def search():
 def search_json():
     text, kinds, chosen, page = asked()
     if not text:
-        raise BadRequest("give the text to search for as q (/search.json?q=gent)")
+        raise BadRequest(N_("geef de tekst om te zoeken als q (/search.json?q=gent)"), values={})
     found = answer(text, kinds, chosen, page)
     data = {key: found[key] for key in ("q", "total", "page", "pages", "size")}
     data["filters"] = chosen
@@ -70,12 +70,14 @@ def asked() -> tuple[str, tuple, dict, int]:
     not take, a type that is no kind, a filter value the build does not know or a page that is no number."""
     unknown = sorted(set(request.args) - set(TAKEN))
     if unknown:
-        raise BadRequest(f"the search takes no parameter {unknown[0][:40]!r}; it takes {', '.join(TAKEN)}")
+        raise BadRequest(N_("het zoeken neemt geen parameter %(name)s; het neemt %(taken)s"),
+                         values={"name": repr(unknown[0][:40]), "taken": ", ".join(TAKEN)})
     text, kinds = request.args.get("q", "").strip(), tuple(dict.fromkeys(request.args.getlist("type")))
     known = get_store().kinds.by_segment
     wrong = [kind for kind in kinds if kind not in known]
     if wrong:
-        raise BadRequest(f"type {wrong[0]!r} is no kind of this dataset; give one of {', '.join(known)}")
+        raise BadRequest(N_("type %(value)s is geen soort van deze dataset; geef een van %(kinds)s"),
+                         values={"value": repr(wrong[0]), "kinds": ", ".join(known)})
     page = browse.page_number(request.args)
     return text, kinds, hits.chosen(get_store(), request.args), page
 
@@ -87,7 +89,8 @@ def answer(text: str, kinds: tuple, chosen: dict, page: int) -> dict:
     found = store.search(text, kinds, page, SIZE, faceted.narrow)
     pages = max(1, math.ceil(found.total / SIZE))
     if page > pages:
-        raise NotFound(f"pagina {page} is past the last page ({pages}) of this search")
+        raise NotFound(N_("pagina %(page)s ligt voorbij de laatste pagina (%(pages)s) van deze zoekopdracht"),
+                       values={"page": page, "pages": pages})
     nodes = [ox.NamedNode(uri) for uri in dict.fromkeys([hit.uri for hit in found.hits] + found.places)]
     presenter = Presenter(store.layout, lang, local)
     values = {node.value: value for node, value in zip(nodes, presenter.listing(nodes, store.labels(nodes, True)))}
