@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
 
-from publisher import dumps, schemaorg
+from publisher import browse, dumps, schemaorg
 from publisher.artefacts import STATISTICS
 from publisher.facets import code
 from publisher.errors import NotFound
@@ -20,7 +20,7 @@ from publisher.views.representation import from_build
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
 NEWEST = (_HERE / "newest.rq").read_text()
-CHANGED = (_HERE / "changed.rq").read_text()
+SHOWN = 10  # practices in each of the home page's two lists (newest.rq's LIMIT)
 # The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
 FACETS = (("categories", "Categorieën", "categorie"), ("policy_domains", "Beleidsdomeinen", "beleidsdomein"),
           ("target_groups", "Doelgroepen", "doelgroep"))
@@ -31,9 +31,7 @@ DOCUMENTS = (_HERE / "documents.rq").read_text()
 def home():
     store, lang = get_store(), page_language()
     presenter = Presenter(store.layout, lang, local)
-    newest = [row["practice"] for row in store.graph.select(NEWEST)]
-    changed = [row["practice"] for row in store.graph.select(CHANGED)]
-    named = store.labels(newest + changed, types=True)
+    newest, changed, named = store.kept(("home", "practices"), lambda: practices(store))
     downloads = _downloads(lang)
     data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
                              settings()["license"], lang)
@@ -52,6 +50,15 @@ def about():
                       if ox.NamedNode(iri) in store.layout.labels), key=lambda item: item[0].text.lower())
     body = render_template("about.html", manifest=store.manifest, counted=counted, downloads=_downloads(lang))
     return in_language(Response(body, content_type=HTML.content_type))
+
+
+def practices(store) -> tuple[list, list, list]:
+    """The newest practices (``newest.rq``), those changed last (the practices list's order by date changed, made
+    by the build: ``lists.json``) and their labels: made once per build, not per request."""
+    newest = [row["practice"] for row in store.graph.select(NEWEST)]
+    listed = browse.index(store, "practices")
+    changed = [ox.NamedNode(listed.items[n]["uri"]) for n in listed.by_change[:SHOWN] if listed.items[n]["modified"]]
+    return newest, changed, store.labels(newest + changed, types=True)
 
 
 def facets(store, lang: str) -> list[dict]:
