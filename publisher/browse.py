@@ -104,8 +104,8 @@ def index(build, kind: str) -> Index:
     """The list ``kind`` of a build, indexed once per build; 503 for a build made before lists were."""
     found = build.document(LISTS)
     if found is None:
-        raise Unavailable(f"build {build.manifest['id']} has no lists (it was made before they were): "
-                          "run `samenleven build`")
+        raise Unavailable(N_("build %(build)s heeft geen lijsten (hij werd gemaakt voor ze er waren): voer "
+                             "`samenleven build` uit"), values={"build": build.manifest["id"]})
     return build.kept(("lists", kind), lambda: Index(kind, found["lists"][kind], found["values"], found["ceased"]))
 
 

@@ -207,8 +207,8 @@ def test_a_hostile_query_is_searched_as_words_never_as_syntax(url, text):
 
 
 @pytest.mark.parametrize("query, status, says", [
-    ("q=" + "a" * 10_000, 400, "at most"),
-    ("q=" + urllib.parse.quote(" ".join(["gent"] * 40)), 400, "words"),
+    ("q=" + "a" * 10_000, 400, "10000"),
+    ("q=" + urllib.parse.quote(" ".join(["gent"] * 40)), 400, " 40 "),
     ("q=%FF%FE", 400, "UTF-8"),
     ("q=gent&pagina=0", 400, "pagina"),
     ("q=gent&pagina=abc", 400, "pagina"),

@@ -16,6 +16,7 @@ from werkzeug.security import safe_join
 
 from publisher import artefacts, feed, kinds, layout, state
 from publisher.errors import NotFound, PublisherError, Unavailable
+from publisher.language import N_
 from publisher.store import description, embedded, fulltext, sandbox
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ class Build:
         """
         path = safe_join(str(self.folder), name)
         if path is None or not Path(path).is_file():
-            raise NotFound(f"build {self.manifest['id']} has no file {name}")
+            raise NotFound(N_("build %(build)s heeft geen bestand %(name)s"),
+                           values={"build": self.manifest["id"], "name": name})
         return Path(path)
 
     def kept(self, key, make):
@@ -86,8 +88,8 @@ class Build:
         """
         path = self.folder / artefacts.SEARCH
         if not path.is_file():
-            raise Unavailable(f"build {self.manifest['id']} has no search index (it was made before it had one): "
-                              "run `samenleven build`")
+            raise Unavailable(N_("build %(build)s heeft geen zoekindex (hij werd gemaakt voor er een was): voer "
+                                 "`samenleven build` uit"), values={"build": self.manifest["id"]})
         return fulltext.search(path, text, kinds, page, size, narrow)
 
     def labels(self, nodes, types: bool = False) -> list:
@@ -192,7 +194,7 @@ class Holder:
         """Return the build in use, or raise a 503 that says how to make the first build."""
         store = self.get()
         if store is None:
-            raise Unavailable("there is no build to serve yet: run `samenleven build`")
+            raise Unavailable(N_("er is nog geen build om te tonen: voer `samenleven build` uit"), values={})
         return store
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from publisher import words
 from publisher.errors import BadRequest
+from publisher.language import N_
 
 WEIGHTS = {"title": 10.0, "body": 1.0, "links": 2.0, "places": 2.0, "codes": 10.0, "title_stems": 5.0,
            "body_stems": 0.5}  # in the order of the table's columns (searchindex.COLUMNS)
@@ -66,10 +67,12 @@ def expression(text: str, stems: bool = False) -> str | None:
     (({title body links places codes} : "9000") OR ({title_stems body_stems} : ("9000")))
     """
     if len(text) > MAX_TEXT:
-        raise BadRequest(f"q is {len(text)} characters long; search with at most {MAX_TEXT}")
+        raise BadRequest(N_("q is %(length)s tekens lang; zoek met hoogstens %(most)s"),
+                         values={"length": len(text), "most": MAX_TEXT})
     found = words.words(text)
     if len(found) > MAX_WORDS:
-        raise BadRequest(f"q has {len(found)} words; search with at most {MAX_WORDS}")
+        raise BadRequest(N_("q heeft %(count)s woorden; zoek met hoogstens %(most)s"),
+                         values={"count": len(found), "most": MAX_WORDS})
     parts = []
     for number, word in enumerate(found):
         prefix = number == len(found) - 1 and not text[-1:].isspace() and not word.isdigit() and len(word) > 1

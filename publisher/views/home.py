@@ -12,6 +12,7 @@ from publisher import browse, dumps, schemaorg
 from publisher.artefacts import STATISTICS
 from publisher.facets import code
 from publisher.errors import NotFound
+from publisher.language import N_
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
 from publisher.views import get_store, href, in_language, local, page_language, settings
@@ -89,7 +90,8 @@ def dump(name):
     """A dump of the build: immutable for the build, with its ETag, Content-Length and range requests."""
     found = dumps.BY_NAME.get(name)
     if found is None:
-        raise NotFound(f"there is no dump {name!r}; the dumps are {', '.join(dumps.BY_NAME)}")
+        raise NotFound(N_("er is geen dump %(name)s; de dumps zijn %(dumps)s"),
+                       values={"name": repr(name), "dumps": ", ".join(dumps.BY_NAME)})
     response = from_build(name, mimetype="application/gzip" if found.gzip else found.media_type)
     response.cache_control.immutable = True
     return response

@@ -31,7 +31,8 @@ def run(name, suffix=None):
         raise NotFound(N_("er is geen kant-en-klare vraag %(name)s; zie /queries"), values={"name": repr(name)})
     repeated = [p.name for p in query.parameters if len(request.args.getlist(p.name)) > 1]
     if repeated:
-        raise BadRequest(f"the parameter {repeated[0]} is given more than once; give each parameter once")
+        raise BadRequest(N_("de parameter %(name)s staat meer dan eens in het verzoek; geef elke parameter één keer"),
+                         values={"name": repeated[0]})
     fmt = formats.negotiate(_offered(query), request, suffix)
     store = get_store().graph
     if fmt is HTML:
