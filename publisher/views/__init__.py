@@ -164,7 +164,8 @@ def _refuse_bad_parameters() -> None:
         unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadRequest(N_("de vraagtekst is geen UTF-8 na het decoderen van de procenttekens (RFC 3986, 2.5): "
-                            "%(reason)s op byte %(byte)s"), values={"reason": error.reason, "byte": error.start}) from None
+                            "%(reason)s op byte %(byte)s"),
+                         values={"reason": error.reason, "byte": error.start}) from None
     for name in SINGLE:
         if len(request.args.getlist(name)) > 1:
             raise BadRequest(N_("de parameter %(name)s staat %(times)s keer in het verzoek; geef hem één keer"),
