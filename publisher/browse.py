@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from publisher import facets, statistics
 from publisher.artefacts import LISTS
 from publisher.errors import BadRequest, NotFound, Unavailable
+from publisher.language import N_
 
 SORTS = ("titel", "gewijzigd")
 _ONES = re.compile("1")
@@ -27,14 +28,15 @@ class Index:
         self.kind, self.items, self.values, self.ceased = kind, found["items"], values, ceased
         self.by_change = found["changed"]  # the positions in title order, newest change first
         rank = {n: r for r, n in enumerate(self.by_change)}
-        self.bits = {facet: {value: _bitmap(positions) for value, positions in postings.items()}
+        self.bits = {facet: {value: bitmap(positions) for value, positions in postings.items()}
                      for facet, postings in found["postings"].items()}
         # The same bitmaps with bit r the r-th thing by date changed: a page in that order is then read off the
         # filter's bits like a page in title order, without sorting what the filter keeps.
-        self.changed = {facet: {value: _bitmap(sorted(rank[n] for n in positions))
+        self.changed = {facet: {value: bitmap(sorted(rank[n] for n in positions))
                                 for value, positions in postings.items()}
                         for facet, postings in found["postings"].items()}
         self.everything = (1 << len(self.items)) - 1
+        self.position = {item["uri"]: n for n, item in enumerate(self.items)}  # for the hits of a search
 
     def chosen(self, args) -> dict:
         """The values asked per facet (a repeated value once); 400 for a value the build does not know."""
@@ -44,8 +46,9 @@ class Index:
                 if facet == "gemeente":
                     value = self.ceased.get(value, value)  # a ceased municipality's code rolls up to today's
                 if value not in self.known(facet):
-                    raise BadRequest(f"{facet}={value[:40]!r} names no {facet} of this dataset; the list's facets "
-                                     "show the values it takes")
+                    raise BadRequest(N_("%(facet)s=%(value)s noemt geen %(facet)s van deze dataset; de facetten van "
+                                        "de lijst tonen de waarden die het aanneemt"),
+                                     values={"facet": facet, "value": repr(value[:40])})
                 chosen.setdefault(facet, []).append(value)
         return chosen
 
@@ -80,7 +83,7 @@ class Index:
 
     def rows(self, bits: int, order: str, start: int = 0, stop: int | None = None) -> list[int]:
         """The positions (in title order) of the ``start``-th to ``stop``-th things of a bitmap made in ``order``."""
-        found = _ones(bits, start, stop)
+        found = ones(bits, start, stop)
         return [self.by_change[r] for r in found] if order == "gewijzigd" else found
 
 
@@ -101,8 +104,8 @@ def index(build, kind: str) -> Index:
     """The list ``kind`` of a build, indexed once per build; 503 for a build made before lists were."""
     found = build.document(LISTS)
     if found is None:
-        raise Unavailable(f"build {build.manifest['id']} has no lists (it was made before they were): "
-                          "run `samenleven build`")
+        raise Unavailable(N_("build %(build)s heeft geen lijsten (hij werd gemaakt voor ze er waren): voer "
+                             "`samenleven build` uit"), values={"build": build.manifest["id"]})
     return build.kept(("lists", kind), lambda: Index(kind, found["lists"][kind], found["values"], found["ceased"]))
 
 
@@ -111,31 +114,45 @@ def view(listed: Index, args, size: int) -> View:
     allowed = {*facets.FACETS[listed.kind], "sorteer", "pagina", "lang", "format"}
     unknown = sorted(set(args) - allowed)
     if unknown:
-        raise BadRequest(f"this list takes no parameter {unknown[0][:40]!r}; it takes {', '.join(sorted(allowed))}")
+        raise BadRequest(N_("deze lijst neemt geen parameter %(name)s; ze neemt %(taken)s"),
+                         values={"name": repr(unknown[0][:40]), "taken": ", ".join(sorted(allowed))})
     for name in ("sorteer", "pagina"):
         if len(args.getlist(name)) > 1:
-            raise BadRequest(f"the parameter {name} is given {len(args.getlist(name))} times; give it once")
+            raise BadRequest(N_("de parameter %(name)s staat %(times)s keer in het verzoek; geef hem één keer"),
+                             values={"name": name, "times": len(args.getlist(name))})
     sort = args.get("sorteer", "titel")
     if sort not in SORTS:
-        raise BadRequest(f"sorteer must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
-    asked = args.get("pagina", "1")
-    if not (asked.isascii() and asked.isdigit()) or len(asked) > 9 or int(asked) < 1:
-        raise BadRequest(f"pagina must be a whole number from 1, not {asked[:40]!r}")
-    chosen = listed.chosen(args)
+        raise BadRequest(N_("sorteer moet een van %(sorts)s zijn, niet %(value)s"),
+                         values={"sorts": ", ".join(SORTS), "value": repr(sort[:40])})
+    chosen, page = listed.chosen(args), page_number(args)
     bits = listed.matching(chosen, order=sort)
     total = bits.bit_count()
-    pages, page = max(1, -(-total // size)), int(asked)
+    pages = max(1, -(-total // size))
     if page > pages:
-        raise NotFound(f"page {page} is past the last page ({pages}) of this list")
+        raise NotFound(N_("pagina %(page)s ligt voorbij de laatste pagina (%(pages)s) van deze lijst"),
+                       values={"page": page, "pages": pages})
     shown = [listed.items[n] for n in listed.rows(bits, sort, (page - 1) * size, page * size)]
     return View(chosen, sort, page, pages, total, shown, listed.counts(chosen))
 
 
-def _ones(bits: int, start: int = 0, stop: int | None = None, step: int = 4096) -> list[int]:
+def page_number(args) -> int:
+    """The page ``pagina`` asks for (1 when not given): the one check of the lists and the search; 400 for a value
+    given twice or that is no whole number from 1."""
+    asked = args.getlist("pagina") or ["1"]
+    if len(asked) > 1:
+        raise BadRequest(N_("de parameter %(name)s staat %(times)s keer in het verzoek; geef hem één keer"),
+                         values={"name": "pagina", "times": len(asked)})
+    if not (asked[0].isascii() and asked[0].isdigit()) or len(asked[0]) > 9 or int(asked[0]) < 1:
+        raise BadRequest(N_("pagina moet een geheel getal vanaf 1 zijn, niet %(value)s"),
+                         values={"value": repr(asked[0][:40])})
+    return int(asked[0])
+
+
+def ones(bits: int, start: int = 0, stop: int | None = None, step: int = 4096) -> list[int]:
     """The positions of the ``start``-th to ``stop``-th bits set in ``bits``, skipping the bits before the page
     in blocks (a count in C) rather than one by one.
 
-    >>> _ones(0b101101), _ones(0b101101, 1, 3), _ones(0b101101, 5)
+    >>> ones(0b101101), ones(0b101101, 1, 3), ones(0b101101, 5)
     ([0, 2, 3, 5], [2, 3], [])
     """
     text, seen, at = bin(bits)[:1:-1], 0, 0
@@ -151,10 +168,10 @@ def _ones(bits: int, start: int = 0, stop: int | None = None, step: int = 4096) 
     return found
 
 
-def _bitmap(positions: list[int]) -> int:
+def bitmap(positions: list[int]) -> int:
     """A bitmap with the bits ``positions`` set.
 
-    >>> bin(_bitmap([0, 3]))
+    >>> bin(bitmap([0, 3]))
     '0b1001'
     """
     if not positions:

@@ -1,5 +1,7 @@
 """The errors the publisher reports to people, each with the exit code the CLI gives it."""
 
+from publisher.language import N_, translate
+
 
 class PublisherError(Exception):
     """An error with a message a person can act on."""
@@ -43,15 +45,23 @@ class LinkError(PublisherError):
 class HTTPProblem(PublisherError):
     """An error a web client caused or must know about, with its HTTP status.
 
+    ``detail`` is a text of the catalogue (its Dutch msgid, marked with ``N_``) when ``values`` are given, filled
+    with them (``%(name)s``) once said in the reader's language (``said``); else a plain text, said as it is.
     ``limit`` names the setting a refusal enforces, so that the client knows which limit it hit.
     """
 
     status = 500
     title = "Internal server error"
 
-    def __init__(self, detail: str, limit: str | None = None, headers=None):
-        self.detail, self.limit, self.headers = detail, limit, dict(headers or {})
-        super().__init__(detail)
+    def __init__(self, detail: str, limit: str | None = None, headers=None, values: dict | None = None):
+        self.message, self.values = (detail, dict(values)) if values is not None else (None, {})
+        self.detail = detail % self.values if values is not None else detail
+        self.limit, self.headers = limit, dict(headers or {})
+        super().__init__(self.detail)
+
+    def said(self, lang: str) -> str:
+        """The detail in ``lang`` (``nl`` or ``en``): through the catalogue when it is one of its texts."""
+        return translate(self.message, lang) % self.values if self.message else self.detail
 
 
 class BadRequest(HTTPProblem):
@@ -79,10 +89,15 @@ class NotAcceptable(HTTPProblem):
 
     status, title = 406, "Not acceptable"
 
-    def __init__(self, offered, reason: str):
+    def __init__(self, offered, reason: str, values: dict | None = None):
+        self.reason = HTTPProblem(reason, values=values)  # a text of the catalogue with values, or a plain one
+        self.listed = ", ".join(f"{fmt.media_type} (format={fmt.name})" for fmt in tuple(offered))
         self.offered = tuple(offered)
-        listed = ", ".join(f"{fmt.media_type} (format={fmt.name})" for fmt in self.offered)
-        super().__init__(f"{reason}. Offered: {listed}.")
+        super().__init__(N_("%(reason)s. Aangeboden: %(offered)s."),
+                         values={"reason": self.reason.detail, "offered": self.listed})
+
+    def said(self, lang: str) -> str:
+        return translate(self.message, lang) % {"reason": self.reason.said(lang), "offered": self.listed}
 
 
 class PayloadTooLarge(HTTPProblem):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from publisher.errors import NotAcceptable
+from publisher.language import N_
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def negotiate(offered, request, name: str | None = None) -> Format:
     if name:
         chosen = by_name(offered, name)
         if chosen is None:
-            raise NotAcceptable(offered, f"{name} is not offered here")
+            raise NotAcceptable(offered, N_("%(name)s wordt hier niet aangeboden"), {"name": name})
         return chosen
     values = request.values.getlist("format") + request.values.getlist("output")
     for value in (part for value in values for part in value.split(",")):
@@ -118,6 +119,10 @@ def negotiate(offered, request, name: str | None = None) -> Format:
     types = [fmt.media_type for fmt in offered] + [alias for fmt in offered for alias in fmt.aliases if "/" in alias]
     best = request.accept_mimetypes.best_match(types) if request.accept_mimetypes else types[0]
     if best is None:
-        asked = f"format={values[0]} nor " if values else ""
-        raise NotAcceptable(offered, f"nothing offered matches {asked}Accept: {request.headers.get('Accept')}")
+        if values:
+            raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij format=%(format)s of bij "
+                                            "Accept: %(accept)s"),
+                                {"format": values[0], "accept": request.headers.get("Accept")})
+        raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij Accept: %(accept)s"),
+                            {"accept": request.headers.get("Accept")})
     return next(fmt for fmt in offered if best == fmt.media_type or best in fmt.aliases)

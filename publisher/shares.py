@@ -10,6 +10,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 from publisher.errors import TooManyRequests
+from publisher.language import N_
 
 
 class Shares:
@@ -29,10 +30,11 @@ class Shares:
         client = client or "unknown"
         with self._lock:
             if self._running[client] >= self.per_client:
-                raise TooManyRequests(f"{client} already has {self._running[client]} queries running, the share of "
-                                      f"one client on this endpoint (client_queries={self.per_client}); send the "
-                                      "next one when an answer has come back", limit="client_queries",
-                                      headers={"Retry-After": "1"})
+                raise TooManyRequests(N_("%(client)s heeft al %(running)s vragen lopen, het deel van één client op "
+                                         "dit eindpunt (client_queries=%(share)s); stuur de volgende als er een "
+                                         "antwoord terug is"), limit="client_queries", headers={"Retry-After": "1"},
+                                      values={"client": client, "running": self._running[client],
+                                              "share": self.per_client})
             self._running[client] += 1
         try:
             yield

@@ -10,14 +10,12 @@ import urllib.request
 
 import pytest
 import rdflib
-from rdflib.namespace import DCTERMS as DCT, RDF
 
 from conftest import start_server, stop_server
-from _rollup import municipality_of
+from _rollup import list_facets
 
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 ID = "https://w3id.org/samenleven/id/"
-CONCEPTS = {"categorie": SL.category, "beleidsdomein": SL.policyDomain, "doelgroep": SL.targetGroup, "doel": SL.goal}
 LISTS = {"praktijken": SL.Practice, "initiatieven": SL.Initiative, "organisaties": SL.Organisation}
 
 
@@ -48,51 +46,8 @@ def code(node) -> str:
 
 @pytest.fixture(scope="module")
 def expected(graph):
-    """Per list, per facet, per value: the set of things, as this test reads the model (README, "Lists")."""
-    def places(thing):
-        spots = set(graph.objects(thing, DCT.spatial))
-        for initiative in graph.subjects(SL.appliesPractice, thing):
-            spots |= set(graph.objects(initiative, DCT.spatial))
-        return {m for m in (municipality_of(graph, spot) for spot in spots) if m is not None}
-
-    def programmes(things):
-        found, todo = set(), [p for t in things for p in graph.objects(t, SL.programme)]
-        while todo:
-            programme = todo.pop()
-            if programme not in found:
-                found.add(programme)
-                todo += list(graph.objects(programme, DCT.isPartOf))
-        return found
-
-    def facets_of(thing, kind):
-        if kind == "organisaties":
-            runs = list(graph.subjects(SL.runBy, thing))
-            merged = {}
-            for initiative in runs:
-                for facet, values in facets_of(initiative, "initiatieven").items():
-                    merged.setdefault(facet, set()).update(values)
-            return {**merged, **({} if runs else {"gemeente": {"zonder"}, "provincie": {"zonder"}})}
-        practice = graph.value(thing, SL.appliesPractice) if kind == "initiatieven" else thing
-        values = {facet: {code(c) for c in graph.objects(practice if facet in ("categorie", "doel") else thing, p)}
-                  for facet, p in CONCEPTS.items()}
-        values["programma"] = {code(p) for p in programmes(
-            [thing] + (list(graph.subjects(SL.appliesPractice, thing)) if kind == "praktijken" else []))}
-        municipalities = places(thing)
-        values["gemeente"] = {code(m) for m in municipalities} or {"zonder"}
-        values["provincie"] = {code(graph.value(m, SL.province) or graph.value(m, SL.region))
-                               for m in municipalities} or {"zonder"}
-        if kind == "initiatieven":
-            values["plaats"] = {"bekend" if municipalities else "onbekend"}
-        return values
-
-    found = {}
-    for kind, cls in LISTS.items():
-        for thing in graph.subjects(RDF.type, cls):
-            for facet, values in facets_of(thing, kind).items():
-                for value in values:
-                    found.setdefault(kind, {}).setdefault(facet, {}).setdefault(value, set()).add(str(thing))
-        found[kind]["*"] = {str(t) for t in graph.subjects(RDF.type, cls)}
-    return found
+    """Per list, per facet, per value: the set of things, as the tests read the model (README, "Lists")."""
+    return list_facets(graph)
 
 
 def uris(answer):

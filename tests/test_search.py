@@ -147,7 +147,8 @@ def test_the_page_of_a_postcode_leads_to_its_municipality_and_what_is_there(url)
     page = Page(body.decode())
     assert status == 200
     assert url + "/id/gemeente/44021" in page.links_in("places")
-    assert any(urllib.parse.parse_qs(urllib.parse.urlsplit(link).query).get("type") == ["initiatief"]
+    assert any(urllib.parse.urlsplit(link).path == "/initiatieven"
+               and urllib.parse.parse_qs(urllib.parse.urlsplit(link).query) == {"gemeente": ["44021"]}
                for link in page.links_in("places"))
     assert "<mark>9000</mark>" in body.decode()
 
@@ -206,14 +207,14 @@ def test_a_hostile_query_is_searched_as_words_never_as_syntax(url, text):
 
 
 @pytest.mark.parametrize("query, status, says", [
-    ("q=" + "a" * 10_000, 400, "at most"),
-    ("q=" + urllib.parse.quote(" ".join(["gent"] * 40)), 400, "words"),
+    ("q=" + "a" * 10_000, 400, "10000"),
+    ("q=" + urllib.parse.quote(" ".join(["gent"] * 40)), 400, " 40 "),
     ("q=%FF%FE", 400, "UTF-8"),
     ("q=gent&pagina=0", 400, "pagina"),
     ("q=gent&pagina=abc", 400, "pagina"),
     ("q=gent&pagina=" + "9" * 40, 400, "pagina"),
     ("q=gent&pagina=1&pagina=2", 400, "pagina"),
-    ("q=gent&pagina=999", 404, "last page"),
+    ("q=gent&pagina=999", 404, "pagina 999"),
     ("q=gent&type=nothing", 400, "type"),
     ("", 400, "q"),
 ])

@@ -16,6 +16,7 @@ from werkzeug.security import safe_join
 
 from publisher import artefacts, feed, kinds, layout, state
 from publisher.errors import NotFound, PublisherError, Unavailable
+from publisher.language import N_
 from publisher.store import description, embedded, fulltext, sandbox
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ class Build:
         """
         path = safe_join(str(self.folder), name)
         if path is None or not Path(path).is_file():
-            raise NotFound(f"build {self.manifest['id']} has no file {name}")
+            raise NotFound(N_("build %(build)s heeft geen bestand %(name)s"),
+                           values={"build": self.manifest["id"], "name": name})
         return Path(path)
 
     def kept(self, key, make):
@@ -77,18 +79,18 @@ class Build:
         return self.kept(("document", name), lambda: state.read_json(path, "build again to write it anew")
                          if path.exists() else None)
 
-    def search(self, text: str, kinds=(), page: int = 1, size: int = 20) -> fulltext.Found:
+    def search(self, text: str, kinds=(), page: int = 1, size: int = 20, narrow=None) -> fulltext.Found:
         """Search the build's full-text index (``publisher.store.fulltext``): one page of hits of ``kinds`` (URI
-        segments; none: every kind), best first.
+        segments; none: every kind), best first; ``narrow`` keeps some of the hits (``fulltext.search``).
 
         :raises BadRequest: a text too long to search.
         :raises Unavailable: a build made before it had a search index.
         """
         path = self.folder / artefacts.SEARCH
         if not path.is_file():
-            raise Unavailable(f"build {self.manifest['id']} has no search index (it was made before it had one): "
-                              "run `samenleven build`")
-        return fulltext.search(path, text, kinds, page, size)
+            raise Unavailable(N_("build %(build)s heeft geen zoekindex (hij werd gemaakt voor er een was): voer "
+                                 "`samenleven build` uit"), values={"build": self.manifest["id"]})
+        return fulltext.search(path, text, kinds, page, size, narrow)
 
     def labels(self, nodes, types: bool = False) -> list:
         """The label triples of ``nodes`` by every kind's label properties, and their types when ``types``."""
@@ -192,7 +194,7 @@ class Holder:
         """Return the build in use, or raise a 503 that says how to make the first build."""
         store = self.get()
         if store is None:
-            raise Unavailable("there is no build to serve yet: run `samenleven build`")
+            raise Unavailable(N_("er is nog geen build om te tonen: voer `samenleven build` uit"), values={})
         return store
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from publisher import words
 from publisher.errors import BadRequest
+from publisher.language import N_
 
 WEIGHTS = {"title": 10.0, "body": 1.0, "links": 2.0, "places": 2.0, "codes": 10.0, "title_stems": 5.0,
            "body_stems": 0.5}  # in the order of the table's columns (searchindex.COLUMNS)
@@ -50,6 +51,7 @@ class Found:
     kinds: dict  # hits per kind segment, whatever kinds were asked for
     hits: list  # the page asked for
     places: list  # URIs of the municipalities of today the whole text names (a name, NIS or postal code)
+    matched: list = field(default_factory=list)  # (uri, kind) of every hit, whatever kinds or narrow keep
 
 
 def expression(text: str, stems: bool = False) -> str | None:
@@ -65,10 +67,12 @@ def expression(text: str, stems: bool = False) -> str | None:
     (({title body links places codes} : "9000") OR ({title_stems body_stems} : ("9000")))
     """
     if len(text) > MAX_TEXT:
-        raise BadRequest(f"q is {len(text)} characters long; search with at most {MAX_TEXT}")
+        raise BadRequest(N_("q is %(length)s tekens lang; zoek met hoogstens %(most)s"),
+                         values={"length": len(text), "most": MAX_TEXT})
     found = words.words(text)
     if len(found) > MAX_WORDS:
-        raise BadRequest(f"q has {len(found)} words; search with at most {MAX_WORDS}")
+        raise BadRequest(N_("q heeft %(count)s woorden; zoek met hoogstens %(most)s"),
+                         values={"count": len(found), "most": MAX_WORDS})
     parts = []
     for number, word in enumerate(found):
         prefix = number == len(found) - 1 and not text[-1:].isspace() and not word.isdigit() and len(word) > 1
@@ -82,9 +86,13 @@ def expression(text: str, stems: bool = False) -> str | None:
     return " AND ".join(f"({part})" for part in parts) or None
 
 
-def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20) -> Found:
+def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20, narrow=None) -> Found:
     """Find ``text`` in the index at ``path``: the hits of page ``page`` (of ``size``) of the kinds ``kinds`` (URI
-    segments; none: all), best first, with their snippets, and the counts per kind."""
+    segments; none: all), best first, with their snippets, and the counts per kind.
+
+    ``narrow``, given the (uri, kind) of every hit, returns the URIs to keep (the list facets of a search,
+    ``publisher.hits``) or None to keep them all; the counts per kind are then those of the hits kept.
+    """
     matching = expression(text)
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
@@ -92,19 +100,27 @@ def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20) -> Fo
                                                        (" ".join(words.words(words.fold(text))),))]
         if matching is None:
             return Found(0, {}, [], places)
-        counted = dict(connection.execute("SELECT kind, count(*) FROM search WHERE search MATCH ? GROUP BY kind",
-                                          (matching,)).fetchall())
+        matched = connection.execute("SELECT uri, kind FROM search WHERE search MATCH ?", (matching,)).fetchall()
+        kept = narrow(matched) if narrow else None
+        counted = {}
+        for uri, kind in matched:
+            if kept is None or uri in kept:
+                counted[kind] = counted.get(kind, 0) + 1
         total = sum(n for kind, n in counted.items() if not kinds or kind in kinds)
         among = f"AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
-        ranked = connection.execute(
-            f"SELECT rowid, uri, kind, bm25(search, {', '.join(map(str, WEIGHTS.values()))}) AS rank FROM search "
-            f"WHERE search MATCH ? {among} ORDER BY rank, uri LIMIT ? OFFSET ?",
-            (matching, *kinds, size, (page - 1) * size)).fetchall()
+        order = f"SELECT rowid, uri, kind, bm25(search, {', '.join(map(str, WEIGHTS.values()))}) AS rank " \
+                f"FROM search WHERE search MATCH ? {among} ORDER BY rank, uri"
+        if kept is None:
+            ranked = connection.execute(f"{order} LIMIT ? OFFSET ?", (matching, *kinds, size, (page - 1) * size))
+            ranked = ranked.fetchall()
+        else:  # ranked in full, then kept: a page past any count of hits kept
+            ranked = [row for row in connection.execute(order, (matching, *kinds)) if row[1] in kept]
+            ranked = ranked[(page - 1) * size:page * size]
         hits = [Hit(uri, kind, round(-rank, 6)) for _, uri, kind, rank in ranked]
         snipped = _snippets(connection, expression(text, stems=True), [row[0] for row in ranked])
         for hit, row in zip(hits, ranked):
             hit.snippet = snipped.get(row[0], [])
-        return Found(total, counted, hits, places)
+        return Found(total, counted, hits, places, matched)
     finally:
         connection.close()
 

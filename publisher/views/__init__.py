@@ -32,7 +32,7 @@ PREFLIGHT = {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
 ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "text/html")
 # Parameters that take one value: a second one is a mistake the client should hear about, not a silent choice.
 SINGLE = ("lang", "page", "q", "profile")
-# The title of a problem on a page, by status: the problem JSON keeps the English title of RFC 9110 for programs.
+# The title of a problem, by status, in the reader's language (RFC 9457, 3.1.4: a title may change with localisation).
 TITLES = {400: N_("Ongeldig verzoek"), 403: N_("Verboden"), 404: N_("Niet gevonden"),
           405: N_("Methode niet toegestaan"), 406: N_("Geen aanvaardbare vorm"), 413: N_("Verzoek te groot"),
           415: N_("Mediatype niet ondersteund"), 429: N_("Te veel verzoeken"), 500: N_("Interne fout"),
@@ -63,6 +63,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda value: language.format_day(value, page_language()), "day")
     app.add_template_filter(lambda value: language.format_moment(value, page_language()), "moment")
     app.add_template_global(problem_title, "problem_title")
+    app.add_template_global(lambda problem: problem.said(page_language()), "problem_detail")
     app.add_template_global(page_language, "lang")
     app.add_template_global(switch_language, "switch_language")
 
@@ -138,19 +139,22 @@ def settings() -> dict:
 
 
 def render_problem(problem: HTTPProblem):
-    """Render an error as the client prefers: problem JSON, an HTML page or plain text."""
+    """Render an error as the client prefers: problem JSON, an HTML page or plain text, in the reader's language
+    (Dutch unless ``?lang=en``, the cookie or ``Accept-Language`` says English)."""
     kind = request.accept_mimetypes.best_match(ERROR_TYPES, default="text/plain") if request.accept_mimetypes \
         else "text/plain"
-    headers = {**problem.headers, "Vary": "Accept"}
+    lang = page_language()
+    headers = {**problem.headers, "Vary": "Accept, Accept-Language, Cookie", "Content-Language": lang}
+    title, detail = problem_title(problem), problem.said(lang)
     if kind in ("application/problem+json", "application/json"):
-        body = {"type": "about:blank", "title": problem.title, "status": problem.status, "detail": problem.detail}
+        body = {"type": "about:blank", "title": title, "status": problem.status, "detail": detail}
         if problem.limit:
             body["limit"] = problem.limit
         return current_app.json.response(body), problem.status, {**headers,
                                                                   "Content-Type": "application/problem+json"}
     if kind == "text/html":
         return in_language(make_response(render_template("error.html", problem=problem), problem.status, headers))
-    text = f"{problem.status} {problem.title}: {problem.detail}\n"
+    text = f"{problem.status} {title}: {detail}\n"
     return text, problem.status, {**headers, "Content-Type": "text/plain; charset=utf-8"}
 
 
@@ -159,18 +163,27 @@ def _refuse_bad_parameters() -> None:
     try:
         unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BadRequest(f"the query string is not UTF-8 once percent-decoded (RFC 3986, 2.5): {error.reason} "
-                         f"at byte {error.start}") from None
+        raise BadRequest(N_("de vraagtekst is geen UTF-8 na het decoderen van de procenttekens (RFC 3986, 2.5): "
+                            "%(reason)s op byte %(byte)s"),
+                         values={"reason": error.reason, "byte": error.start}) from None
     for name in SINGLE:
         if len(request.args.getlist(name)) > 1:
-            raise BadRequest(f"the parameter {name} is given {len(request.args.getlist(name))} times; give it once")
+            raise BadRequest(N_("de parameter %(name)s staat %(times)s keer in het verzoek; geef hem één keer"),
+                             values={"name": name, "times": len(request.args.getlist(name))})
     asked = request.args.get("lang")
     if asked is not None and asked.strip().lower() not in language.LANGUAGES:
-        raise BadRequest(f"lang must be one of {', '.join(language.LANGUAGES)}, not {asked!r}")
+        raise BadRequest(N_("lang moet een van %(languages)s zijn, niet %(asked)s"),
+                         values={"languages": ", ".join(language.LANGUAGES), "asked": repr(asked)})
+
+
+# What Werkzeug's own refusals say, in the catalogue; another keeps Werkzeug's English description.
+WERKZEUG = {404: N_("op dit adres staat niets; de startpagina en het zoekvak wijzen de weg"),
+            405: N_("deze methode is hier niet toegestaan")}
 
 
 def _http_exception(error: HTTPException):
-    problem = HTTPProblem(error.description or error.name)
+    said = WERKZEUG.get(error.code)
+    problem = HTTPProblem(said, values={}) if said else HTTPProblem(error.description or error.name)
     problem.status, problem.title = error.code or 500, error.name
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         problem.headers["Allow"] = ", ".join(error.valid_methods)
@@ -179,7 +192,8 @@ def _http_exception(error: HTTPException):
 
 def _unexpected(error: Exception):
     log.exception("unexpected error serving %s", request.path)
-    return render_problem(HTTPProblem("an unexpected error occurred; it has been logged"))
+    return render_problem(HTTPProblem(N_("er ging onverwacht iets mis; de fout staat in het logboek van de server"),
+                                      values={}))
 
 
 def _cache(response: Response) -> Response:

@@ -8,10 +8,11 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
 
-from publisher import dumps, schemaorg
+from publisher import browse, dumps, schemaorg
 from publisher.artefacts import STATISTICS
 from publisher.facets import code
 from publisher.errors import NotFound
+from publisher.language import N_
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
 from publisher.views import get_store, href, in_language, local, page_language, settings
@@ -20,7 +21,7 @@ from publisher.views.representation import from_build
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
 NEWEST = (_HERE / "newest.rq").read_text()
-CHANGED = (_HERE / "changed.rq").read_text()
+SHOWN = 10  # practices in each of the home page's two lists (newest.rq's LIMIT)
 # The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
 FACETS = (("categories", "Categorieën", "categorie"), ("policy_domains", "Beleidsdomeinen", "beleidsdomein"),
           ("target_groups", "Doelgroepen", "doelgroep"))
@@ -31,9 +32,7 @@ DOCUMENTS = (_HERE / "documents.rq").read_text()
 def home():
     store, lang = get_store(), page_language()
     presenter = Presenter(store.layout, lang, local)
-    newest = [row["practice"] for row in store.graph.select(NEWEST)]
-    changed = [row["practice"] for row in store.graph.select(CHANGED)]
-    named = store.labels(newest + changed, types=True)
+    newest, changed, named = store.kept(("home", "practices"), lambda: practices(store))
     downloads = _downloads(lang)
     data = schemaorg.dataset(store.manifest, url_for("home.home", _external=True), downloads,
                              settings()["license"], lang)
@@ -52,6 +51,15 @@ def about():
                       if ox.NamedNode(iri) in store.layout.labels), key=lambda item: item[0].text.lower())
     body = render_template("about.html", manifest=store.manifest, counted=counted, downloads=_downloads(lang))
     return in_language(Response(body, content_type=HTML.content_type))
+
+
+def practices(store) -> tuple[list, list, list]:
+    """The newest practices (``newest.rq``), those changed last (the practices list's order by date changed, made
+    by the build: ``lists.json``) and their labels: made once per build, not per request."""
+    newest = [row["practice"] for row in store.graph.select(NEWEST)]
+    listed = browse.index(store, "practices")
+    changed = [ox.NamedNode(listed.items[n]["uri"]) for n in listed.by_change[:SHOWN] if listed.items[n]["modified"]]
+    return newest, changed, store.labels(newest + changed, types=True)
 
 
 def facets(store, lang: str) -> list[dict]:
@@ -82,7 +90,8 @@ def dump(name):
     """A dump of the build: immutable for the build, with its ETag, Content-Length and range requests."""
     found = dumps.BY_NAME.get(name)
     if found is None:
-        raise NotFound(f"there is no dump {name!r}; the dumps are {', '.join(dumps.BY_NAME)}")
+        raise NotFound(N_("er is geen dump %(name)s; de dumps zijn %(dumps)s"),
+                       values={"name": repr(name), "dumps": ", ".join(dumps.BY_NAME)})
     response = from_build(name, mimetype="application/gzip" if found.gzip else found.media_type)
     response.cache_control.immutable = True
     return response

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, request
 
 from publisher import feed, formats
 from publisher.errors import NotFound, Unavailable
+from publisher.language import N_
 from publisher.state import StateError
 from publisher.formats import GRAPHS
 from publisher.views import get_store, local, serialize, settings
@@ -36,7 +37,8 @@ def page(number):
     found = _stream()
     triples = found.page(number, settings()["base"], local)
     if triples is None:
-        raise NotFound(f"there is no page {number} of the stream; its pages are 1 to {found.last}")
+        raise NotFound(N_("de stroom heeft geen pagina %(number)s; zijn pagina's zijn 1 tot %(last)s"),
+                       values={"number": number, "last": found.last})
     return graph(triples, YEAR, immutable=True)
 
 
@@ -44,7 +46,7 @@ def page(number):
 def member(number):
     found = _stream().member(number)
     if found is None:
-        raise NotFound(f"there is no member {number} of the stream")
+        raise NotFound(N_("de stroom heeft geen lid %(number)s"), values={"number": number})
     return graph(found.triples(), YEAR, immutable=True)
 
 
@@ -59,7 +61,8 @@ def _stream() -> feed.Stream:
         return store.feed()
     except StateError as error:  # the path and the way to recover are for the log, not for every client
         log.error("%s", error)
-        raise Unavailable(f"the change feed of build {store.manifest['id']} cannot be read") from None
+        raise Unavailable(N_("de wijzigingsstroom van build %(build)s is niet leesbaar"),
+                          values={"build": store.manifest["id"]}) from None
 
 
 def graph(triples, max_age: int, immutable: bool = False) -> Response:

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from publisher import formats, linker, pickers, queries
 from publisher.errors import BadRequest, HTTPProblem, NotFound
 from publisher.formats import HTML, Format
+from publisher.language import N_
 from publisher.views import get_store, in_language, page_language, settings
 from publisher.views.representation import execute, offered, recompact, respond, table
 
@@ -27,10 +28,11 @@ def listing(suffix=None):
 def run(name, suffix=None):
     query = _all().get(name)
     if query is None:
-        raise NotFound(f"there is no canned query {name!r}; see /queries")
+        raise NotFound(N_("er is geen kant-en-klare vraag %(name)s; zie /queries"), values={"name": repr(name)})
     repeated = [p.name for p in query.parameters if len(request.args.getlist(p.name)) > 1]
     if repeated:
-        raise BadRequest(f"the parameter {repeated[0]} is given more than once; give each parameter once")
+        raise BadRequest(N_("de parameter %(name)s staat meer dan eens in het verzoek; geef elke parameter één keer"),
+                         values={"name": repeated[0]})
     fmt = formats.negotiate(_offered(query), request, suffix)
     store = get_store().graph
     if fmt is HTML:

@@ -11,6 +11,7 @@ from flask import Response, current_app, request, send_file
 from publisher import context, formats, readable, selfdoc
 from publisher import store as stores
 from publisher.errors import NotAcceptable, Unavailable
+from publisher.language import N_
 from publisher.formats import GRAPHS, HTML, RESULTS
 from publisher.views import get_store, local, page_language, serialize, settings
 from publisher.vocab import PREFIXES
@@ -58,7 +59,8 @@ def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
         answer = stores.checked(get_store().graph.run(job, s["query_timeout"]), job)
     if answer.error == "format":
         kinds = RESULTS if answer.form in ("select", "ask") else GRAPHS
-        raise NotAcceptable(kinds, f"a {answer.form.upper()} query has no {fmt.label} form")
+        raise NotAcceptable(kinds, N_("een %(form)s-vraag heeft geen vorm %(format)s"),
+                            {"form": answer.form.upper(), "format": fmt.label})
     return answer
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from publisher import browse, formats, maps, schemaorg, selfdoc
 from publisher.errors import BadRequest, NotFound
+from publisher.language import N_
 from publisher.formats import HTML
 from publisher.presentation import Presenter
 from publisher.artefacts import MAP
@@ -44,7 +45,8 @@ def document(key):
     if not description.found:
         return missing(fmt, key)
     if page > description.pages:
-        raise NotFound(f"page {page} is past the last page ({description.pages}) of this document")
+        raise NotFound(N_("page %(page)s ligt voorbij de laatste pagina (%(pages)s) van dit document"),
+                       values={"page": page, "pages": description.pages})
     iri = settings()["base"] + "doc/" + key
     if fmt is HTML:
         response = html(description, key)
@@ -119,14 +121,15 @@ def thing_uri(key: str) -> str:
     try:
         ox.NamedNode(uri)
     except ValueError as error:
-        raise NotFound(f"{key!r} cannot be part of an IRI, so no resource has it ({error})") from None
+        raise NotFound(N_("%(key)s kan geen deel van een IRI zijn, dus geen bron heeft het (%(error)s)"),
+                       values={"key": repr(key), "error": error}) from None
     return uri
 
 
 def page_number() -> int:
     value = request.args.get("page", "1")
     if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
-        raise BadRequest(f"page must be a whole number from 1, not {value!r}")
+        raise BadRequest(N_("page moet een geheel getal vanaf 1 zijn, niet %(value)s"), values={"value": repr(value)})
     return int(value)
 
 

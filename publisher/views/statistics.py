@@ -47,8 +47,8 @@ def figures(store) -> dict:
     """Return the counts the build wrote; 503 for a build without them."""
     found = store.document(STATISTICS)
     if found is None:
-        raise Unavailable(f"build {store.manifest['id']} has no statistics (it was made before they were "
-                          "counted): run `samenleven build`")
+        raise Unavailable(N_("build %(build)s heeft geen statistieken (hij werd gemaakt voor ze geteld werden): "
+                             "voer `samenleven build` uit"), values={"build": store.manifest["id"]})
     return found
 
 

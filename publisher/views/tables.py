@@ -5,6 +5,7 @@ from flask import Blueprint, Response, render_template
 from publisher import tables
 from publisher.layout import prefixed
 from publisher.errors import NotFound
+from publisher.language import N_
 from publisher.formats import HTML
 from publisher.views import get_store, in_language
 from publisher.views.representation import from_build
@@ -34,7 +35,8 @@ def table(name):
     offered = media_types()
     media = offered.get(name)
     if media is None:
-        raise NotFound(f"there is no table file {name!r}; the files are {', '.join(offered)}")
+        raise NotFound(N_("er is geen tabelbestand %(name)s; de bestanden zijn %(files)s"),
+                       values={"name": repr(name), "files": ", ".join(offered)})
     response = from_build(f"{tables.FOLDER}/{name}", mimetype=media)
     response.cache_control.immutable = True
     return response

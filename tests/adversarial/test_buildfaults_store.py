@@ -157,7 +157,7 @@ def test_a_change_feed_that_cannot_be_read_is_a_503_and_one_logged_line(var, tal
     finally:
         stop_server(process)
     logged = [line for line in log.splitlines() if str(members) in line]
-    refused = (status == 503 and "change feed" in body and str(members) not in body and len(logged) == 1
+    refused = (status == 503 and newer.name in body and str(members) not in body and len(logged) == 1
                and "remove this file" in logged[0] and "Traceback" not in log and newer.name in page)
     assert tally(CLASS).case("members.jsonl of the build served cut short: /ldes", refused), (status, body, log[-2000:])
 
