@@ -113,6 +113,10 @@ SETTINGS = (
     Setting("validator", "turbo",
             "SHACL engine of `build` and `validate`: `turbo` (pyshacl-turbo, in Rust) or `pyshacl` (pySHACL, the "
             "reference); both give the same report.", ("turbo", "pyshacl")),
+    Setting("validation_part", 0,
+            "Triples per part of a validation, or 0 to validate the data whole: each part holds the focus nodes of "
+            "a few files and all they link to, two parts run at once, and the report is that of the whole. Slower "
+            "at 10,000 practices (benchmarks/results/validation-2026-11-29.md)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

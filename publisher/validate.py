@@ -10,7 +10,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from publisher import shacl, uris
+from publisher import parts, shacl, uris
 from publisher.errors import InputError
 from publisher.shacl import bind_prefixes, to_rdflib  # noqa: F401 (validate.X, as build.py and the tests call them)
 
@@ -90,13 +90,23 @@ def shapes_graph(shapes_dir: Path, base: str = uris.DEFAULT_BASE) -> rdflib.Grap
     return graph
 
 
-def validate(data, shapes: rdflib.Graph, origin: dict | None = None, engine: str = shacl.ENGINES[0]) -> Report:
+def validate(data, shapes: rdflib.Graph, origin: dict | None = None, engine: str = shacl.ENGINES[0],
+             part: int = 0) -> Report:
     """Validate ``data`` (an rdflib graph, or pyoxigraph triples) against ``shapes`` with ``engine``, one of
-    ``shacl.ENGINES``; ``origin`` maps a subject's IRI to the file that defines it.
+    ``shacl.ENGINES``; ``origin`` maps a subject's IRI to the file that defines it. Triples are validated in parts
+    of about ``part`` triples (``publisher.parts``), when it is not 0 and the shapes allow it.
     """
-    report_graph = shacl.run(data, shapes, engine)
-    names = (data if isinstance(data, rdflib.Graph) else bind_prefixes(rdflib.Graph())).namespace_manager
     holders = _Holders(data)
+
+    def owner(term) -> str:
+        node = rdflib.BNode(term.value) if isinstance(term, ox.BlankNode) else rdflib.URIRef(term.value)
+        return (origin or {}).get(str(holders.top(node)), "?")
+
+    if part and not isinstance(data, rdflib.Graph) and parts.safe(shapes):
+        report_graph = parts.run(data, shapes, engine, owner, part)
+    else:
+        report_graph = shacl.run(data, shapes, engine)
+    names = (data if isinstance(data, rdflib.Graph) else bind_prefixes(rdflib.Graph())).namespace_manager
     results = set()  # a result reached through two shapes' targets is reported once
     # Only the report's own results: the details of a failed sh:node are in sh:detail, not counted again.
     for result in report_graph.objects(None, SH.result):
