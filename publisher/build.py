@@ -63,7 +63,7 @@ def prepare(settings: dict, progress=lambda message: None, check=lambda triples:
     progress(f"validating {len(triples)} triples against the SHACL shapes")
     origin = {term.value: source for term, source in inputs.origin.items() if isinstance(term, ox.NamedNode)}
     shapes = validate.shapes_graph(settings["shapes_dir"], settings["base"])
-    report = validate.validate(validate.to_rdflib(triples), shapes, origin)
+    report = validate.validate(triples, shapes, origin, settings["validator"], settings["validation_part"])
     return Prepared(inputs, triples, report, shapes)
 
 

@@ -25,6 +25,7 @@ class Setting:
     name: str
     default: object
     help: str
+    choices: tuple = ()  # the values allowed, when only a few are
 
     @property
     def env(self) -> str:
@@ -40,14 +41,17 @@ class Setting:
         """
         kind = type(self.default)
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-            return value
-        try:
-            if kind is bool:
-                return _boolean(value)
-            return kind(value)
-        except (TypeError, ValueError):
-            raise SettingError(f"setting {self.name} ({self.env}) must be {_KINDS.get(kind, kind.__name__)}, "
-                             f"not {value!r}") from None
+            converted = value
+        else:
+            try:
+                converted = _boolean(value) if kind is bool else kind(value)
+            except (TypeError, ValueError):
+                raise SettingError(f"setting {self.name} ({self.env}) must be {_KINDS.get(kind, kind.__name__)}, "
+                                   f"not {value!r}") from None
+        if self.choices and converted not in self.choices:
+            raise SettingError(f"setting {self.name} ({self.env}) must be one of {', '.join(self.choices)}, "
+                               f"not {value!r}")
+        return converted
 
 
 SETTINGS = (
@@ -106,6 +110,13 @@ SETTINGS = (
     Setting("reconcile_max_text", 500,
             "Longest text, in characters, of a /reconcile query, property value, id or suggest prefix; longer is "
             "a 400."),
+    Setting("validator", "turbo",
+            "SHACL engine of `build` and `validate`: `turbo` (pyshacl-turbo, in Rust) or `pyshacl` (pySHACL, the "
+            "reference); both give the same report.", ("turbo", "pyshacl")),
+    Setting("validation_part", 0,
+            "Triples per part of a validation, or 0 to validate the data whole: each part holds the focus nodes of "
+            "a few files and all they link to, two parts run at once, and the report is that of the whole. Slower "
+            "at 10,000 practices (benchmarks/results/validation-2026-11-29.md)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -1,4 +1,4 @@
-"""Validate the data with pySHACL and report each result with the graph/ file that defines its focus node."""
+"""Validate the data with a SHACL engine and report each result with the graph/ file that defines its focus node."""
 
 import json
 from collections import Counter
@@ -6,14 +6,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from publisher import uris
+from publisher import parts, shacl, uris
 from publisher.errors import InputError
-from publisher.vocab import PREFIXES
+from publisher.shacl import bind_prefixes, to_rdflib  # noqa: F401 (validate.X, as build.py and the tests call them)
 
 
 @dataclass(frozen=True)
@@ -91,27 +90,23 @@ def shapes_graph(shapes_dir: Path, base: str = uris.DEFAULT_BASE) -> rdflib.Grap
     return graph
 
 
-def to_rdflib(triples) -> rdflib.Graph:
-    """Copy pyoxigraph triples into an rdflib graph (through N-Triples, which both read and write exactly)."""
-    graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-    return bind_prefixes(graph)
+def validate(data, shapes: rdflib.Graph, origin: dict | None = None, engine: str = shacl.ENGINES[0],
+             part: int = 0) -> Report:
+    """Validate ``data`` (an rdflib graph, or pyoxigraph triples) against ``shapes`` with ``engine``, one of
+    ``shacl.ENGINES``; ``origin`` maps a subject's IRI to the file that defines it. Triples are validated in parts
+    of about ``part`` triples (``publisher.parts``), when it is not 0 and the shapes allow it.
+    """
+    holders = _Holders(data)
 
+    def owner(term) -> str:
+        node = rdflib.BNode(term.value) if isinstance(term, ox.BlankNode) else rdflib.URIRef(term.value)
+        return (origin or {}).get(str(holders.top(node)), "?")
 
-def bind_prefixes(graph: rdflib.Graph) -> rdflib.Graph:
-    """Bind the project's prefixes, ours winning over rdflib's defaults (its ``schema`` is https)."""
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
-
-
-def validate(data: rdflib.Graph, shapes: rdflib.Graph, origin: dict | None = None) -> Report:
-    """Validate ``data`` against ``shapes``; ``origin`` maps a subject's IRI to the file that defines it."""
-    # In place: the shapes hold no sh:rule, so nothing is added to ``data``, and pySHACL skips copying it (issue 12:
-    # the gazetteer doubled the graph, and the copy was a third of the validation's time).
-    _, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                          allow_warnings=True, inplace=True)
-    names = data.namespace_manager
+    if part and not isinstance(data, rdflib.Graph) and parts.safe(shapes):
+        report_graph = parts.run(data, shapes, engine, owner, part)
+    else:
+        report_graph = shacl.run(data, shapes, engine)
+    names = (data if isinstance(data, rdflib.Graph) else bind_prefixes(rdflib.Graph())).namespace_manager
     results = set()  # a result reached through two shapes' targets is reported once
     # Only the report's own results: the details of a failed sh:node are in sh:detail, not counted again.
     for result in report_graph.objects(None, SH.result):
@@ -119,12 +114,12 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph, origin: dict | None = Non
         source = report_graph.value(result, SH.sourceShape)
         results.add(Result(
             severity=str(report_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-            focus=_blank(focus, data, names) if isinstance(focus, rdflib.BNode) else _show(focus, names),
+            focus=_blank(focus, holders, names) if isinstance(focus, rdflib.BNode) else _show(focus, names),
             path=_path(shapes.value(source, SH.path) or report_graph.value(result, SH.resultPath), shapes, names),
             value=_show(report_graph.value(result, SH.value), names),
             message=str(report_graph.value(result, SH.resultMessage) or ""),
             shape=_shape(source, shapes, names),
-            file=_file_of(focus, data, origin or {}),
+            file=(origin or {}).get(str(holders.top(focus)), "?"),
         ))
     return Report(sorted(results, key=lambda r: (r.file, r.focus, r.path, r.value, r.message)), report_graph)
 
@@ -161,23 +156,37 @@ def _path(path, shapes: rdflib.Graph, names) -> str:
     return "[a path]"
 
 
-def _holder(node, data: rdflib.Graph):
-    """The named resource that holds a blank node (following the links up), or the node itself."""
-    seen = set()
-    while isinstance(node, rdflib.BNode) and node not in seen:
-        seen.add(node)
-        node = next(data.subjects(None, node), node)
-    return node
+class _Holders:
+    """Who holds a blank node in the data: the first subject that links to it."""
+
+    def __init__(self, data):
+        self.data, self.held = data, None
+
+    def parent(self, node):
+        if isinstance(self.data, rdflib.Graph):
+            return next(self.data.subjects(None, node), None)
+        if self.held is None:  # pyoxigraph triples: indexed once, when a blank node is first asked about
+            self.held = {}
+            for t in self.data:
+                if isinstance(t.object, ox.BlankNode):
+                    self.held.setdefault(t.object.value, t.subject)
+        holder = self.held.get(str(node))
+        if holder is None:
+            return None
+        return rdflib.BNode(holder.value) if isinstance(holder, ox.BlankNode) else rdflib.URIRef(holder.value)
+
+    def top(self, node):
+        """The named resource that holds a blank node (following the links up), or the node itself."""
+        seen = set()
+        while isinstance(node, rdflib.BNode) and node not in seen:
+            seen.add(node)
+            node = self.parent(node) or node
+        return node
 
 
-def _blank(node, data: rdflib.Graph, names) -> str:
-    holder = _holder(node, data)
+def _blank(node, holders: _Holders, names) -> str:
+    holder = holders.top(node)
     return "a blank node" if isinstance(holder, rdflib.BNode) else f"a blank node of {_show(holder, names)}"
-
-
-def _file_of(node, data: rdflib.Graph, origin: dict) -> str:
-    """Return the file that defines a node; a blank node belongs to the named resource that holds it."""
-    return origin.get(str(_holder(node, data)), "?")
 
 
 def _show(term, names) -> str:
