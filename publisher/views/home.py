@@ -12,6 +12,7 @@ from publisher import dumps, schemaorg
 from publisher.artefacts import STATISTICS
 from publisher.facets import code
 from publisher.errors import NotFound
+from publisher.language import N_
 from publisher.formats import HTML
 from publisher.presentation import Presenter, Value
 from publisher.views import get_store, href, in_language, local, page_language, settings
@@ -22,8 +23,9 @@ _HERE = Path(__file__).parents[1]
 NEWEST = (_HERE / "newest.rq").read_text()
 CHANGED = (_HERE / "changed.rq").read_text()
 # The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
-FACETS = (("categories", "Categorieën", "categorie"), ("policy_domains", "Beleidsdomeinen", "beleidsdomein"),
-          ("target_groups", "Doelgroepen", "doelgroep"))
+# N_: the headings are translated in the template (`_(facet.heading)`), so the catalogue must hold them.
+FACETS = (("categories", N_("Categorieën"), "categorie"), ("policy_domains", N_("Beleidsdomeinen"), "beleidsdomein"),
+          ("target_groups", N_("Doelgroepen"), "doelgroep"))
 DOCUMENTS = (_HERE / "documents.rq").read_text()
 
 
