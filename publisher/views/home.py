@@ -23,8 +23,9 @@ _HERE = Path(__file__).parents[1]
 NEWEST = (_HERE / "newest.rq").read_text()
 SHOWN = 10  # practices in each of the home page's two lists (newest.rq's LIMIT)
 # The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
-FACETS = (("categories", "Categorieën", "categorie"), ("policy_domains", "Beleidsdomeinen", "beleidsdomein"),
-          ("target_groups", "Doelgroepen", "doelgroep"))
+# N_: the headings are translated in the template (`_(facet.heading)`), so the catalogue must hold them.
+FACETS = (("categories", N_("Categorieën"), "categorie"), ("policy_domains", N_("Beleidsdomeinen"), "beleidsdomein"),
+          ("target_groups", N_("Doelgroepen"), "doelgroep"))
 DOCUMENTS = (_HERE / "documents.rq").read_text()
 
 
