@@ -106,6 +106,9 @@ SETTINGS = (
     Setting("reconcile_max_text", 500,
             "Longest text, in characters, of a /reconcile query, property value, id or suggest prefix; longer is "
             "a 400."),
+    Setting("database_url", "",
+            "The PostgreSQL database of the proposals and editors (`postgresql://user:password@host:5432/name`); "
+            "empty: SQLite in `{build_dir}/proposals.sqlite`."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
