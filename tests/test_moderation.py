@@ -11,12 +11,12 @@ import shutil
 import struct
 import zlib
 from html import unescape
-from pathlib import Path
 
 import pytest
 import rdflib
 from _editors import Browser, add_editor
 from conftest import GRAPH, PROJECT, http, start_server, stop_server
+from test_english_pages import DUTCH, Interface
 
 from publisher import build, config
 from publisher.moderation import queue as queues
@@ -280,6 +280,18 @@ def test_asking_without_a_mail_server_shows_the_text_to_copy(site):
     text = unescape(re.search(r'<textarea class="question-text"[^>]*>(.*?)</textarea>', body, re.S).group(1))
     assert "Welke wijk van Genk?" in text and f"/bijdragen/{token}" in text and "ine@example.org" in body
     assert (site.queue.get(token).status, site.queue.get(token).reason) == ("asked", "Welke wijk van Genk?")
+
+
+def test_the_editor_pages_speak_english(site):
+    token = site.submit("sociale-cohesie-gewijzigd", kind="change", subject=PRACTICE + "sociale-cohesie")
+    browser = site.editor()
+    for path in ("/redactie?lang=en", f"/redactie/{token}?lang=en"):
+        status, headers, body = browser.get(path)
+        assert status == 200 and headers["Content-Language"] == "en"
+        reader = Interface("en")
+        reader.feed(body)
+        text = "\n".join(reader.texts)
+        assert [dutch for dutch, pattern in DUTCH if pattern.search(text)] == [], path
 
 
 def test_media_serves_only_published_images(site):

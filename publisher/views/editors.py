@@ -51,7 +51,7 @@ def guard():
         name = session.get("editor")
         if not (name and editors().active(name)):
             session.pop("editor", None)
-            if not wants_json() and request.method == "GET":
+            if not wants_json() and request.method in ("GET", "HEAD"):
                 return redirect(url_for("editors.login", next=request.path))
             raise Unauthorized("this is the editors' side: log in at /redactie/login first",
                                headers={"WWW-Authenticate": 'Cookie realm="redactie"'})
@@ -78,7 +78,7 @@ def page(template: str, status: int = 200, headers=None, **values) -> Response:
 def login():
     target = request.args.get("next", "")
     target = target if target.startswith("/redactie") and "//" not in target and "\\" not in target else ""
-    if request.method == "GET":
+    if request.method != "POST":
         return page("editors_login.html", next=target)
     found = editors().login(request.form.get("name", "").strip(), request.form.get("password", ""))
     if found.editor:
