@@ -5,6 +5,8 @@ contribution form does) from the hand-written Turtle of ``tests/data/proposals/`
 into the same folder, which the running server then serves.
 """
 
+import email
+import email.policy
 import os
 import re
 import shutil
@@ -15,7 +17,7 @@ from html import unescape
 import pytest
 import rdflib
 from _editors import Browser, add_editor
-from conftest import GRAPH, PROJECT, http, start_server, stop_server
+from conftest import GRAPH, PROJECT, free_port, http, start_server, stop_server
 from test_english_pages import DUTCH, Interface
 
 from publisher import build, config
@@ -54,8 +56,9 @@ class Site:
                       status="received", created=queues.now())
         return self.queue.submit(queues.Proposal(**{**values, **fields}))
 
-    def editor(self) -> Browser:
-        browser = Browser(self.url)
+    def editor(self, url=None) -> Browser:
+        """A browser logged in as `an` (on the server at ``url``, default the module's)."""
+        browser = Browser(url or self.url)
         status, headers, _ = browser.login("an", PASSWORD)
         assert status == 303, status
         return browser
@@ -313,6 +316,51 @@ def test_asking_without_a_mail_server_shows_the_text_to_copy(site):
     text = unescape(re.search(r'<textarea class="question-text"[^>]*>(.*?)</textarea>', body, re.S).group(1))
     assert "Welke wijk van Genk?" in text and f"/bijdragen/{token}" in text and "ine@example.org" in body
     assert (site.queue.get(token).status, site.queue.get(token).reason) == ("asked", "Welke wijk van Genk?")
+
+
+class Inbox:
+    """What an SMTP server received (aiosmtpd's handler interface)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, envelope.rcpt_tos,
+                              email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        return "250 OK"
+
+
+def test_asking_with_a_mail_server_mails_the_contributor(site):
+    from aiosmtpd.controller import Controller
+    inbox, port = Inbox(), free_port()
+    mail = Controller(inbox, hostname="127.0.0.1", port=port)
+    mail.start()
+    process, url = start_server(site.var, graph_dir=site.graph, smtp=f"127.0.0.1:{port}")
+    try:
+        token = site.submit("buurtsoep")
+        browser = site.editor(url)
+        status, _, body = browser.post(f"/redactie/{token}/vragen", {"message": "Welke wijk van Genk?"},
+                                       form=f"/redactie/{token}")
+    finally:
+        stop_server(process)
+        mail.stop()
+    assert status == 200 and "Verstuurd naar" in body
+    [(sender, recipients, message)] = inbox.messages
+    assert (sender, recipients) == ("samenleven@vvsg.be", ["ine@example.org"])  # contact_email's default
+    assert "Welke wijk van Genk?" in message.get_content() and f"/bijdragen/{token}" in message.get_content()
+    assert site.queue.get(token).status == "asked"
+
+
+def test_a_mail_server_that_is_not_there_stores_no_question(site):
+    process, url = start_server(site.var, graph_dir=site.graph, smtp=f"127.0.0.1:{free_port()}")
+    try:
+        token = site.submit("buurtsoep")
+        status, _, body = site.editor(url).post(f"/redactie/{token}/vragen", {"message": "Welke wijk?"},
+                                       form=f"/redactie/{token}")
+    finally:
+        stop_server(process)
+    assert status == 502 and "did not take the message" in body
+    assert site.queue.get(token).status == "received" and site.queue.actions(token) == []
 
 
 def test_the_editor_pages_speak_english(site):

@@ -12,6 +12,7 @@ import os
 import smtplib
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -22,7 +23,7 @@ from rdflib.namespace import RDF
 from publisher import config, importer, uris
 from publisher.artefacts import MEDIA  # graph/media/: the accepted photos, which the build copies
 from publisher.errors import PublisherError
-from publisher.moderation.queue import OPEN, Proposal, Queue
+from publisher.moderation.queue import OPEN, Proposal, Queue, QueueError
 
 SL, SCHEMA = importer.SL, importer.SCHEMA
 SUFFIXES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -93,7 +94,8 @@ def accept(settings: dict, queue: Queue, token: str, editor: str, build=None) ->
         what = "another build is running; try again in a moment" if code == 3 else "the build refused it"
         raise ReviewError(f"not published: {what}", report=output, status=503 if code == 3 else 422)
     published = uris.Minter(settings["base"]).rebase(str(practice))
-    queue.accept(token, editor, published)
+    with _refusal():
+        queue.accept(token, editor, published)
     return published
 
 
@@ -174,7 +176,8 @@ def decline(queue: Queue, token: str, editor: str, reason: str) -> None:
     open_proposal(queue, token)
     if not str(reason or "").strip():
         raise ReviewError("a decline needs a reason, for the contributor to read", status=422)
-    queue.decline(token, editor, reason)
+    with _refusal():
+        queue.decline(token, editor, reason)
 
 
 def ask(settings: dict, queue: Queue, token: str, editor: str, message: str, link: str) -> Question:
@@ -199,5 +202,15 @@ def ask(settings: dict, queue: Queue, token: str, editor: str, message: str, lin
             raise ReviewError(f"the mail server {settings['smtp']} did not take the message: {error}",
                               status=502) from None
         question = Question(question.to, question.subject, question.text, sent=True)
-    queue.ask(token, editor, message)
+    with _refusal():
+        queue.ask(token, editor, message)
     return question
+
+
+@contextmanager
+def _refusal():
+    """Turn the queue's refusal (another editor acted on the proposal a moment ago) into a review's."""
+    try:
+        yield
+    except QueueError as error:
+        raise ReviewError(str(error)) from None
