@@ -122,3 +122,21 @@ def test_accept_writes_the_file_and_publishes_a_build(folder):
     assert status(path, token).published == "https://w3id.org/samenleven/id/praktijk/buurtsoep"
     again = run("proposals", "accept", submit(path, "buurtsoep"))  # the same practice proposed anew
     assert again.returncode == 1 and "exists already" in again.stderr
+
+
+def test_a_change_is_not_written_over_a_file_that_holds_other_practices(folder):
+    path, run = folder
+    shared = path / "graph" / "gedeeld.ttl"  # sorted before praktijk-sociale-cohesie.ttl, so found first
+    shared.write_text("@prefix sl: <https://w3id.org/samenleven/ns#> .\n"
+                      "<https://w3id.org/samenleven/id/praktijk/sociale-cohesie> a sl:Practice .\n"
+                      "<https://w3id.org/samenleven/id/praktijk/een-andere> a sl:Practice .\n")
+    try:
+        queue = queues.open_queue({"build_dir": path / "var", "database_url": ""})
+        token = queue.submit(queues.Proposal(
+            queues.new_token(), "change", "https://w3id.org/samenleven/id/praktijk/sociale-cohesie",
+            (PROPOSALS / "sociale-cohesie-gewijzigd.ttl").read_text(), {"name": "Ine"}, "received", queues.now()))
+        done = run("proposals", "accept", token)
+        assert done.returncode == 1 and "other practice" in done.stderr
+        assert "een-andere" in shared.read_text()
+    finally:
+        shared.unlink()

@@ -50,7 +50,7 @@ class Editors:
         if len(password or "") < MIN_PASSWORD:
             raise EditorError(f"the password is shorter than {MIN_PASSWORD} characters")
         hashed = _HASHER.hash(password)
-        with self.queue._transaction() as cursor:
+        with self.queue.transaction() as cursor:
             if cursor.one("SELECT 1 FROM editors WHERE name = ?", (name,)):
                 if not replace:
                     raise EditorError(f"editor {name} exists already; give --replace to set a new password "
@@ -62,7 +62,7 @@ class Editors:
 
     def login(self, name: str, password: str) -> Login:
         """Check a name and password; count a failure, and refuse a locked account whatever the password."""
-        with self.queue._transaction() as cursor:
+        with self.queue.transaction() as cursor:
             row = cursor.one("SELECT password, failures FROM editors WHERE name = ?", (str(name),))
             if row is None:
                 _verify(_DUMMY, password)
@@ -80,13 +80,13 @@ class Editors:
 
     def active(self, name: str) -> bool:
         """Whether ``name`` is an editor whose account is not locked (checked at every request of a session)."""
-        with self.queue._transaction() as cursor:
+        with self.queue.transaction() as cursor:
             row = cursor.one("SELECT failures FROM editors WHERE name = ?", (str(name),))
         return row is not None and row[0] < self.max_failures
 
     def names(self) -> list[str]:
         """Return the editors' names, sorted."""
-        with self.queue._transaction() as cursor:
+        with self.queue.transaction() as cursor:
             return [row[0] for row in cursor.all("SELECT name FROM editors ORDER BY name")]
 
 

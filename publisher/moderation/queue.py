@@ -83,7 +83,8 @@ class Queue:
         database.migrate()
 
     @contextmanager
-    def _transaction(self):
+    def transaction(self):
+        """Yield a ``Cursor`` in one transaction of the database (the editors' accounts share it)."""
         with self.database.connect() as connection:
             yield Cursor(connection, self.database.placeholder)
 
@@ -95,7 +96,7 @@ class Queue:
         """
         _check(proposal)
         row = {**proposal.__dict__, "contributor": json.dumps(proposal.contributor, ensure_ascii=False)}
-        with self._transaction() as cursor:
+        with self.transaction() as cursor:
             if cursor.one("SELECT 1 FROM proposals WHERE token = ?", (proposal.token,)):
                 raise QueueError(f"proposal {proposal.token} exists already")
             cursor.run(f"INSERT INTO proposals ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
@@ -104,14 +105,14 @@ class Queue:
 
     def get(self, token: str) -> Proposal | None:
         """Return the proposal of ``token``, or None."""
-        with self._transaction() as cursor:
+        with self.transaction() as cursor:
             row = cursor.one(f"SELECT {', '.join(_COLUMNS)} FROM proposals WHERE token = ?", (str(token),))
         return _proposal(row) if row else None
 
     def listing(self, status: str | None = None) -> list[Proposal]:
         """Return the proposals, newest first; only those of ``status`` when given."""
         where, values = ("WHERE status = ?", (status,)) if status else ("", ())
-        with self._transaction() as cursor:
+        with self.transaction() as cursor:
             rows = cursor.all(f"SELECT {', '.join(_COLUMNS)} FROM proposals {where} ORDER BY created DESC, id DESC",
                               values)
         return [_proposal(row) for row in rows]
@@ -143,24 +144,24 @@ class Queue:
 
     def log(self, token: str, editor: str, action: str, detail: str = "") -> None:
         """Log an action on a proposal that leaves its status as it is (an accept whose build failed)."""
-        with self._transaction() as cursor:
+        with self.transaction() as cursor:
             cursor.run("INSERT INTO actions (token, editor, action, detail, at) VALUES (?, ?, ?, ?, ?)",
                        (token, editor, action, detail, now()))
 
     def actions(self, token: str) -> list[Action]:
         """Return what editors did with a proposal, oldest first."""
-        with self._transaction() as cursor:
+        with self.transaction() as cursor:
             rows = cursor.all("SELECT token, editor, action, detail, at FROM actions WHERE token = ? ORDER BY id",
                               (token,))
         return [Action(*row) for row in rows]
 
     def last_actions(self) -> dict:
         """Return the last action logged on each proposal that has one, by token."""
-        with self._transaction() as cursor:
+        with self.transaction() as cursor:
             return {token: action for token, action in cursor.all("SELECT token, action FROM actions ORDER BY id")}
 
     def _act(self, token, editor, status, action, detail, **fields):
-        with self._transaction() as cursor:
+        with self.transaction() as cursor:
             row = cursor.one("SELECT status FROM proposals WHERE token = ?", (str(token),))
             if row is None:
                 raise QueueError(f"no proposal {token}")

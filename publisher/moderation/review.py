@@ -8,6 +8,7 @@ the build's report. No submitted value becomes a path: the file is named after t
 a slug as ``uris.slugify`` makes it.
 """
 
+import fcntl
 import os
 import smtplib
 import subprocess
@@ -27,6 +28,7 @@ from publisher.moderation.queue import OPEN, Proposal, Queue, QueueError
 
 SL, SCHEMA = importer.SL, importer.SCHEMA
 SUFFIXES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+ACCEPT_LOCK = "accept.lock"  # in build_dir
 REPORT_SIZE = 20000  # characters of a build's report kept in the log of actions
 
 
@@ -64,9 +66,20 @@ def open_proposal(queue: Queue, token: str) -> Proposal:
 def accept(settings: dict, queue: Queue, token: str, editor: str, build=None) -> str:
     """Write the proposal into ``graph/``, build, and mark it accepted; return the published practice's IRI.
 
+    One accept at a time (a lock on ``{build_dir}/accept.lock``, across server processes and the command), so that
+    no accept builds, or puts back, the files of another.
+
     :raises ReviewError: the proposal cannot be accepted, or the build refused it (its report attached; the
         graph folder is as it was).
     """
+    folder = Path(settings["build_dir"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ACCEPT_LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        return _accept(settings, queue, token, editor, build)
+
+
+def _accept(settings: dict, queue: Queue, token: str, editor: str, build) -> str:
     proposal = open_proposal(queue, token)
     graph = importer.bound(rdflib.Graph())
     try:
@@ -135,6 +148,10 @@ def _target(graph_dir: Path, proposal: Proposal, practice, key: str) -> Path:
     for path in sorted(graph_dir.glob("*.ttl")):
         defined = rdflib.Graph().parse(path, format="turtle", publicID=uris.DEFAULT_BASE)
         if (practice, RDF.type, SL.Practice) in defined:
+            others = set(defined.subjects(RDF.type, SL.Practice)) - {practice}
+            if others:  # the file is rewritten whole: it may hold no other practice
+                raise ReviewError(f"{path.name} defines {len(others)} other practice(s) as well; apply this "
+                                  "change by hand", status=422)
             return path
     raise ReviewError(f"no file of the graph folder defines {practice}, which the change is about", status=422)
 
