@@ -7,6 +7,7 @@ into the same folder, which the running server then serves.
 
 import email
 import email.policy
+import json
 import os
 import re
 import shutil
@@ -169,7 +170,7 @@ def test_the_queue_lists_the_proposals_newest_first(site):
     browser = site.editor()
     status, _, body = browser.get("/redactie")
     assert status == 200 and body.index(newer) < body.index(older)
-    listed = [row["token"] for row in __import__("json").loads(browser.get("/redactie", Accept="application/json")[2])]
+    listed = [row["token"] for row in json.loads(browser.get("/redactie", Accept="application/json")[2])]
     assert listed.index(newer) < listed.index(older) and listed[0] == newer
     assert "conform" in body
 
@@ -290,6 +291,8 @@ def test_accept_refused_by_the_build_publishes_nothing(site):
     assert Browser(site.url).get("/doc/praktijk/zonder-beschrijving")[0] == 404
     assert site.queue.get(token).status == "received"
     assert [a.action for a in site.queue.actions(token)] == ["accept-failed"]
+    listed = json.loads(browser.get("/redactie", Accept="application/json")[2])
+    assert [row["conforms"] for row in listed if row["token"] == token] == [False]  # the queue's validation
 
 
 def test_a_decline_needs_a_reason_and_reaches_the_proposal(site):
