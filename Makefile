@@ -60,7 +60,16 @@ $(VENV)/.chromium: | $(BIN)/python
 	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { $(call APT_INSTALL,chromium chromium-driver); }
 	@touch $@
 
-test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client $(VENV)/.chromium
+
+# PostgreSQL from Debian's packages, for the tests of the proposals database on PostgreSQL (tests/_postgres.py
+# starts a throwaway cluster of it): installed when missing, as root with apt-get, as for nginx; otherwise those
+# tests skip and say why. The server needs it only when database_url names a database.
+$(VENV)/.postgresql: | $(BIN)/python
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	{ $(call APT_INSTALL,postgresql); }
+	@touch $@
+
+test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client $(VENV)/.postgresql $(VENV)/.chromium
 	$(BIN)/python -m pytest
 
 # The gettext catalogues of the pages (README, "Translations"): extract every text of the templates and the code

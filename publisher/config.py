@@ -117,6 +117,18 @@ SETTINGS = (
             "Triples per part of a validation, or 0 to validate the data whole: each part holds the focus nodes of "
             "a few files and all they link to, two parts run at once, and the report is that of the whole. Slower "
             "at 10,000 practices (benchmarks/results/validation-2026-11-29.md)."),
+    Setting("database_url", "",
+            "The PostgreSQL database of the proposals and editors (`postgresql://user:password@host:5432/name`); "
+            "empty: SQLite in `{build_dir}/proposals.sqlite`."),
+    Setting("secret_key", "",
+            "The key that signs the editors' session cookies and the forms' CSRF tokens; empty: a random key made "
+            "once and kept in `{build_dir}/secret_key`, which every server process of the folder shares."),
+    Setting("max_login_failures", 5,
+            "Failed logins after which an editor's account is locked, until `samenleven editor add NAME --replace` "
+            "gives it a new password."),
+    Setting("smtp", "",
+            "The mail server (`host:port`, plain SMTP on 127.0.0.1 or a relay) that sends an editor's question to a "
+            "contributor, from contact_email; empty: the page shows the text for the editor to send."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

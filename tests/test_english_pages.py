@@ -127,7 +127,8 @@ def pages(url) -> list[tuple[str, int]]:
             (f"{url}/queries/initiatieven-in-gemeente?nis=&naam-nis=Deurne", 400), (f"{url}/praktijken", 200),
             (f"{url}/initiatieven?plaats=onbekend", 200), (f"{url}/organisaties?provincie=zonder", 200),
             (f"{url}/search?q=9000&doelgroep=ouderen", 200), (f"{url}/search?q=de&gemeente=zonder", 200),
-            (f"{url}/search?q=de&doelgroep=nobody", 400)] \
+            (f"{url}/search?q=de&doelgroep=nobody", 400),
+            (f"{url}/redactie/login", 200)] \
         + [(page, 200) for page in one_of_each_kind(url)] + canned + results
 
 

@@ -1,0 +1,8 @@
+"""The editors' side of contributions (issue 15): the proposals database, editor accounts, the review actions.
+
+``queue`` holds the proposals and the log of actions (``schema``: SQLite by default, PostgreSQL when
+``database_url`` names one); ``editors`` the accounts and their argon2 hashes; ``sessions`` the signed cookie and
+CSRF protection of their pages; ``diff`` the fields of a proposal beside the build's; ``review`` what accept,
+decline and ask do, for the pages (``views.editors``) and the command (``commands``). It may read a build through
+``publisher.store`` and run a build; nothing in the build imports it.
+"""
