@@ -86,11 +86,12 @@ def dutch_texts() -> list[tuple[str, re.Pattern]]:
                 pieces = re.split(r"%\(\w+\)[sd]", text)
                 # Whole words, not part of a name such as the query initiatieven-in-gemeente or praktijken.csv.
                 shown = r".+?".join(map(re.escape, pieces))
-                if " " not in text and not pieces[1:]:
-                    # One word ("Provincie", "Organisaties") is also a word of the data's names and texts
-                    # ("Provincie Antwerpen"): as interface it stands alone, a text node of its own (a heading,
-                    # a label, a facet's name), so that is where it is looked for.
-                    found.append((text, re.compile(r"^" + shown + r":?$", re.M)))
+                if len("".join(pieces).split()) == 1:
+                    # One word ("Provincie", "Organisaties", "%(num)d praktijk") is also a word of the data's
+                    # names and texts ("Provincie Antwerpen"): as interface it stands alone, a text node of its
+                    # own (a heading, a label, a facet's name, a count), so that is where it is looked for.
+                    alone = r"\S+".join(map(re.escape, pieces))
+                    found.append((text, re.compile(r"^" + alone + r":?$", re.M)))
                     continue
                 found.append((text, re.compile(r"(?<![\w-])" + shown + r"(?![\w-]|\.\w)")))
     return found
