@@ -106,6 +106,10 @@ SETTINGS = (
     Setting("reconcile_max_text", 500,
             "Longest text, in characters, of a /reconcile query, property value, id or suggest prefix; longer is "
             "a 400."),
+    Setting("store", "",
+            "The SPARQL 1.1 query endpoint of a remote store holding the graph (`http://127.0.0.1:7878/query`); "
+            "empty: each build's own embedded store. The server then serves the build `samenleven load` last put "
+            "there (`loaded` in build_dir); its other files still come from build_dir."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
