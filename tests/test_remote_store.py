@@ -5,8 +5,10 @@ limit; a load that fails leaves the served build as it was."""
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -186,6 +188,26 @@ def test_a_runaway_query_is_stopped_by_our_limit_and_the_next_one_answers(built,
         oxigraph.wait(10)
 
 
+def cut_after(upstream: str, limit: int) -> str:
+    """Start a TCP relay to ``upstream`` (host:port) that passes on the first ``limit`` bytes a client sends and then
+    drops both connections, as a network that fails mid-upload; return its address."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    host, port = upstream.split(":")
+
+    def relay():
+        client, _ = listener.accept()
+        server = socket.create_connection((host, int(port)))
+        passed = 0
+        while passed < limit and (data := client.recv(4096)):
+            server.sendall(data)
+            passed += len(data)
+        for end in (client, server, listener):
+            end.close()
+
+    threading.Thread(target=relay, daemon=True).start()
+    return f"127.0.0.1:{listener.getsockname()[1]}"
+
+
 def served(url) -> str:
     """The build a server says it serves (the ETag of a document begins with the build's id)."""
     status, headers, _ = http(url + "/doc/praktijk/sociale-cohesie", headers={"Accept": "text/turtle"})
@@ -204,7 +226,8 @@ def test_a_failed_load_leaves_the_served_build_and_a_good_one_switches_it(remote
     (var / "current").symlink_to(Path("builds") / newer.name)
     refusals = {f"http://127.0.0.1:{free_port()}/store": "cannot be reached",  # no one listens there
                 f"{store}/query": "answered 4",  # the query endpoint takes no PUT
-                f"{store}/no-such-path": "answered 404"}
+                f"{store}/no-such-path": "answered 404",
+                f"http://{cut_after(store.split('/')[2], 20000)}/store": "broke off the upload after"}
     for endpoint, said in refusals.items():
         failed = load(var, endpoint)
         assert failed.returncode == 1 and said in failed.stderr and endpoint.split("/")[2] in failed.stderr, \

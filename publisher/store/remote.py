@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 import urllib.error
+import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,6 +30,9 @@ NOWHERE = "urn:samenleven:no-graph"  # a graph no build is loaded into
 CONCISE = (Path(__file__).parent / "concise.rq").read_text()
 _RESULTS = ox.QueryResultsFormat.JSON.media_type
 _ACCEPT = f"{_RESULTS}, application/n-triples;q=0.9"
+# SPARQLWrapper warns when its keyword guess finds no query form (a client's query that does not parse): the store
+# says why, and is heard.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module="SPARQLWrapper")
 
 
 def graph_name(build_id: str) -> str:
@@ -160,9 +164,13 @@ class Remote:
         try:
             response = client.query().response
         except SPARQLWrapperException as error:  # 400, 404, 500...: SPARQLWrapper read the store's reason
-            status = getattr(getattr(error, "__cause__", None), "code", None)
-            kind = "syntax" if type(error).__name__ == "QueryBadFormed" or status == 400 else "store"
-            raise _Refused(kind, " ".join(str(error).split())[:500]) from None
+            http_error = error.__context__  # the store's answer, which SPARQLWrapper raised this from
+            status = getattr(http_error, "code", None)
+            reason = str(error).split("Response:", 1)[-1].strip()
+            if reason.startswith(("b'", 'b"')):
+                reason = reason[2:-1].encode("latin-1", "replace").decode("unicode_escape", "replace")
+            kind = "syntax" if status == 400 else "store"
+            raise _Refused(kind, " ".join(reason.split())[:500] or f"{self.endpoint} answered {status}") from None
         except urllib.error.HTTPError as error:
             raise _Refused("store", f"{self.endpoint} answered {error.code} {error.reason}") from None
         except (urllib.error.URLError, ConnectionError) as error:
