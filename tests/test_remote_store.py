@@ -98,6 +98,10 @@ CANNED = [("aantallen-per-beleidsdomein", {}), ("aantallen-per-provincie", {}), 
 
 @pytest.mark.parametrize("name,params", CANNED)
 def test_a_canned_query_gives_the_rows_of_the_embedded_store(server, remote, name, params):
+    if name == "linkset-gemeenten":  # a CONSTRUCT: the same graph, in whatever order
+        embedded, found = (graph(root, f"/queries/{name}.ttl") for root in (server[0], remote[0]))
+        assert len(embedded) > 10 and isomorphic(embedded, found)
+        return
     path = f"/queries/{name}.json?{urllib.parse.urlencode(params)}"
     answers = both(server, remote, path)
     assert [a[0] for a in answers] == [200, 200], answers[1][2][:300]

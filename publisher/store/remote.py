@@ -208,8 +208,10 @@ class _Deadline(io.RawIOBase):
                 self.response.fp.raw._sock.settimeout(left)
             except AttributeError:
                 pass
-        try:
-            return self.response.readinto(buffer)
+        try:  # read1: what one read of the socket gives; readinto would wait to fill the buffer
+            data = self.response.read1(len(buffer))
+            buffer[:len(data)] = data
+            return len(data)
         except OSError as error:
             if "timed out" in str(error):
                 raise TimeoutError from None
