@@ -19,7 +19,14 @@ KINDS = kinds.FILE  # the registry of kinds the build was made with (``publisher
 MEDIA = "media"  # accepted photos, copied from graph/media/ and served at /media/ (issue 15)
 
 
-def current(settings: dict) -> Path | None:
-    """Return the folder of the build in use, or None before the first build."""
-    link = Path(settings["build_dir"]) / "current"
+def served(settings: dict) -> Path:
+    """Return the link to the build served: ``current``, or with a remote ``store`` the build last loaded into it
+    (``samenleven load`` moves ``loaded`` only once the store holds the whole build)."""
+    return Path(settings["build_dir"]) / ("loaded" if settings.get("store") else "current")
+
+
+def current(settings: dict, served_link: bool = False) -> Path | None:
+    """Return the folder of the build in use (the one ``served`` when ``served_link``), or None before the first
+    build."""
+    link = served(settings) if served_link else Path(settings["build_dir"]) / "current"
     return link.resolve() if link.exists() else None

@@ -249,9 +249,10 @@ def _publish(root: Path, build: Path) -> None:
 
 
 def _prune(builds: Path, current: Path, keep: int) -> None:
-    """Remove the oldest complete builds beyond ``keep``, never the one in use."""
-    in_use = current.resolve() if current.exists() else None
+    """Remove the oldest complete builds beyond ``keep``, never the one in use nor the one a remote store serves
+    (``loaded``, ``publisher.store.graphstore``)."""
+    in_use = {link.resolve() for link in (current, current.with_name("loaded")) if link.exists()}
     complete = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
     for old in complete[:-keep] if keep > 0 else []:
-        if old.resolve() != in_use:
+        if old.resolve() not in in_use:
             shutil.rmtree(old, ignore_errors=True)

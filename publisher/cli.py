@@ -79,6 +79,21 @@ def build(ctx, allow_shrink):
 
 
 @main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The SPARQL 1.1 Graph Store Protocol endpoint of the store (Oxigraph: http://HOST:PORT/store).")
+@click.pass_context
+def load(ctx, endpoint):
+    """Put the build in use into a remote store as a named graph, then switch the servers whose `store` setting
+    names that store to it (exit 1: the store is unreachable, refused it or holds less; the served build stays)."""
+    from publisher.store import graphstore
+    try:
+        graph = graphstore.load(_settings(ctx), endpoint, _progress())
+    except PublisherError as error:
+        _fail(error)
+    click.echo(f"loaded into {graph} at {endpoint}; `loaded` points to it")
+
+
+@main.command()
 @click.option("--format", "output", type=click.Choice(["text", "json", "ttl"]), default="text",
               help="text for people, json a list of results, ttl the SHACL validation report graph.")
 @click.pass_context

@@ -129,6 +129,10 @@ SETTINGS = (
     Setting("smtp", "",
             "The mail server (`host:port`, plain SMTP on 127.0.0.1 or a relay) that sends an editor's question to a "
             "contributor, from contact_email; empty: the page shows the text for the editor to send."),
+    Setting("store", "",
+            "The SPARQL 1.1 query endpoint of a remote store holding the graph (`http://127.0.0.1:7878/query`); "
+            "empty: each build's own embedded store. The server then serves the build `samenleven load` last put "
+            "there (`loaded` in build_dir); its other files still come from build_dir."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

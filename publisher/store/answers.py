@@ -47,25 +47,30 @@ class Answer:
 
 def answer(store: ox.Store, job: Job) -> Answer:
     """Run ``job`` on ``store`` and serialize its result; errors become an Answer that says what went wrong."""
-    results = ox.QueryResultsFormat.from_media_type(job.results_format) if job.results_format else None
-    graphs = ox.RdfFormat.from_media_type(job.graph_format) if job.graph_format else None
     try:
-        result = store.query(
+        return serialize(store.query(
             job.query,
             substitutions={ox.Variable(name): term for name, term in job.bindings.items()},
             default_graph=[ox.NamedNode(g) for g in job.default_graphs] if job.default_graphs is not None else None,
-            named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None)
-        if isinstance(result, ox.QueryBoolean):
-            return _boolean(result, results)
-        if isinstance(result, ox.QuerySolutions):
-            return _solutions(result, results, job)
-        return _triples(result, graphs, job)
+            named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None), job)
     except SyntaxError as error:
         return Answer(error="syntax", message=str(error))
     except OSError as error:  # reading the store, or a SERVICE call that failed
         return Answer(error="store", message=str(error) or type(error).__name__)
     except (RuntimeError, ValueError, TypeError) as error:
         return Answer(error="evaluation", message=str(error) or type(error).__name__)
+
+
+def serialize(result, job: Job) -> Answer:
+    """Serialize a query's result (a ``QueryBoolean``, ``QuerySolutions`` or triples, read lazily) as ``job``
+    asks, cut at its ``max_rows`` and ``max_bytes``."""
+    if isinstance(result, ox.QueryBoolean):
+        return _boolean(result, ox.QueryResultsFormat.from_media_type(job.results_format)
+                        if job.results_format else None)
+    if isinstance(result, ox.QuerySolutions):
+        return _solutions(result, ox.QueryResultsFormat.from_media_type(job.results_format)
+                          if job.results_format else None, job)
+    return _triples(result, ox.RdfFormat.from_media_type(job.graph_format) if job.graph_format else None, job)
 
 
 def _boolean(result, fmt) -> Answer:

@@ -17,7 +17,7 @@ from werkzeug.security import safe_join
 from publisher import artefacts, feed, kinds, layout, state
 from publisher.errors import NotFound, PublisherError, Unavailable
 from publisher.language import N_
-from publisher.store import description, embedded, fulltext, sandbox
+from publisher.store import description, embedded, fulltext, remote, sandbox
 
 if TYPE_CHECKING:
     from publisher.store import Graph
@@ -108,8 +108,8 @@ class Build:
 
 
 def open_build(folder: Path, settings: dict | None = None, isolate: bool = False) -> Build:
-    """Open the build in ``folder`` with its embedded store; its query processes leave the network when
-    ``isolate``.
+    """Open the build in ``folder`` with its embedded store, or its graph in the remote store of the setting
+    ``store``; its query processes leave the network when ``isolate``.
 
     :raises Unopenable: the store or an artefact cannot be read.
     """
@@ -117,7 +117,10 @@ def open_build(folder: Path, settings: dict | None = None, isolate: bool = False
     limits = sandbox.Limits(workers=s.get("query_workers", 2), queue_wait=s.get("query_queue_wait", 1.0),
                             memory=s.get("query_memory", 1024), isolate=isolate)
     try:
-        graph = embedded.Embedded(folder / artefacts.STORE, limits)
+        if s.get("store"):  # the graph in a remote store, where `samenleven load` put it; the rest from the folder
+            graph = remote.Remote(s["store"], remote.graph_name(folder.name), limits)
+        else:
+            graph = embedded.Embedded(folder / artefacts.STORE, limits)
     except (OSError, RuntimeError, ValueError) as error:
         raise Unopenable(f"build {folder.name} cannot be opened: {' '.join(str(error).split())}") from None
     try:
@@ -134,7 +137,7 @@ class Holder:
     """
 
     def __init__(self, settings: dict, isolate: bool = False):
-        self.link = Path(settings["build_dir"]) / "current"
+        self.link = artefacts.served(settings)
         self.settings, self.isolate = settings, isolate
         self._lock = threading.Lock()
         self._target, self._store = "", None  # "": nothing tried yet
@@ -225,5 +228,5 @@ def _turtle(path: Path) -> list:
 
 def open_current(settings: dict) -> Build | None:
     """Open the build in use, or return None before the first build."""
-    folder = artefacts.current(settings)
+    folder = artefacts.current(settings, served_link=True)
     return open_build(folder, settings) if folder else None

@@ -92,15 +92,18 @@ class Description:
         return triples
 
 
-def describe(store: ox.Store, uri: str, page: int = 1, size: int = 100, supers=None) -> Description:
+def describe(store: ox.Store, uri: str, page: int = 1, size: int = 100, supers=None, concise_of=None,
+             labels_of=None) -> Description:
     """Describe ``uri``: its concise bounded description, labels, and page ``page`` of its inverse links.
 
     :param supers: the super-properties of each property (``{sub: {super, ...}}``). A super-property's inverse
         links are not listed when its sub-properties' links account for all of them: the build entailed them, and
         listing both would show every initiative of a practice twice.
+    :param concise_of, labels_of: how ``store`` gives a description and labels, when not as ``concise`` and
+        ``labels`` read them from a pyoxigraph store (a remote store names blank nodes only within one answer).
     """
     node = ox.NamedNode(uri)
-    own = concise(store, node)
+    own = (concise_of or concise)(store, node)
     counts = {row["property"]: int(row["count"].value)
               for row in store.query(INVERSE_COUNTS, substitutions={ox.Variable("resource"): node})}
     covered = {}
@@ -113,7 +116,7 @@ def describe(store: ox.Store, uri: str, page: int = 1, size: int = 100, supers=N
     linked = {t.object for t in own if isinstance(t.object, ox.NamedNode)}
     linked |= {s for group in inverse for s in group.subjects}
     linked.discard(node)
-    return Description(node, own, labels(store, linked), inverse, page, size)
+    return Description(node, own, (labels_of or labels)(store, linked), inverse, page, size)
 
 
 def usage(graph, scheme: ox.NamedNode) -> list:

@@ -1,0 +1,237 @@
+"""The remote store: a build's graph held by a SPARQL 1.1 endpoint, read over HTTP (issue 14).
+
+Each build is one named graph of the store (``graph_name``, put there by ``samenleven load``), and every query is
+sent with that graph as its dataset (SPARQL 1.1 Protocol §2.1.4, ``default-graph-uri``), so that an older build
+keeps serving until the new one is switched in. Bound values travel as ``VALUES`` blocks (``bindings``). Results
+come back as SPARQL JSON or N-Triples and are read by pyoxigraph, so both stores return the same types. A
+client's query is held to our limits here, whatever the store's own: at most ``query_workers`` at once (the same
+``query_queue_wait`` as the sandbox), a deadline on the HTTP exchange, rows cut at ``max_rows`` while reading.
+"""
+
+import io
+import logging
+import threading
+import time
+import urllib.error
+import warnings
+from pathlib import Path
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from publisher import sparql
+from publisher.errors import Unavailable
+from publisher.store import answers, bindings, description, sandbox
+
+log = logging.getLogger(__name__)
+GRAPH_PREFIX = "urn:samenleven:build:"  # a name, not an address: nothing dereferences it
+NOWHERE = "urn:samenleven:no-graph"  # a graph no build is loaded into
+CONCISE = (Path(__file__).parent / "concise.rq").read_text()
+_RESULTS = ox.QueryResultsFormat.JSON.media_type
+_ACCEPT = f"{_RESULTS}, application/n-triples;q=0.9"
+# SPARQLWrapper warns when its keyword guess finds no query form (a client's query that does not parse): the store
+# says why, and is heard.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module="SPARQLWrapper")
+
+
+def graph_name(build_id: str) -> str:
+    """Name the graph that holds a build in a remote store.
+
+    >>> graph_name("20261129T210000Z")
+    'urn:samenleven:build:20261129T210000Z'
+    """
+    return GRAPH_PREFIX + build_id
+
+
+class Remote:
+    """A ``Graph`` over the named graph ``graph`` of the SPARQL endpoint ``endpoint``."""
+
+    def __init__(self, endpoint: str, graph: str, limits: sandbox.Limits = sandbox.Limits(), timeout: float = 60.0):
+        self.endpoint, self.graph, self.limits, self.timeout = endpoint, graph, limits, timeout
+        self._slots = threading.BoundedSemaphore(limits.workers)
+
+    def select(self, query: str, **bound):
+        return self._result(query, bound)
+
+    def construct(self, query: str, **bound) -> list:
+        return list(self._result(query, bound))
+
+    def ask(self, query: str, **bound) -> bool:
+        return bool(self._result(query, bound))
+
+    def query(self, query: str, substitutions=None):
+        """Answer a trusted query as ``pyoxigraph.Store.query`` does, for ``description``."""
+        return self._result(query, {k.value: v for k, v in (substitutions or {}).items()})
+
+    def describe(self, uri: str, page: int = 1, size: int = 100, supers=None) -> description.Description:
+        return description.describe(self, uri, page, size, supers, concise_of=lambda _, node: self.concise(node),
+                                    labels_of=lambda _, nodes: self.labels(nodes))
+
+    def concise(self, node: ox.NamedNode) -> list:
+        """The concise bounded description of ``node``, in one query: blank nodes have no name across queries."""
+        fresh, found = {}, []
+        for row in self._result(CONCISE, {"resource": node}):
+            subject, terms = node, [row[f"{kind}{n}"] for n in range(5) for kind in ("p", "o")]
+            for predicate, value in zip(terms[::2], terms[1::2]):
+                if predicate is None:
+                    break
+                if isinstance(value, ox.BlankNode):  # a node of this answer: renamed so none meets another's
+                    value = fresh.setdefault(value.value, ox.BlankNode())
+                found.append(ox.Triple(subject, predicate, value))
+                subject = value
+        return list(dict.fromkeys(found))
+
+    def exists(self, uri: str) -> bool:
+        return self.ask("ASK { { ?uri ?p ?o } UNION { ?s ?p ?uri } }", uri=ox.NamedNode(uri))
+
+    def labels(self, nodes, types: bool = False, names: tuple = description.LABELS) -> list:
+        named = sorted({n for n in nodes if isinstance(n, ox.NamedNode)}, key=str)
+        if not named:
+            return []
+        predicates = names + ((ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),) if types else ())
+        rows = self._result("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {"s": named, "p": list(predicates)})
+        order = {p: i for i, p in enumerate(predicates)}
+        triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
+        return sorted(triples, key=lambda t: (str(t.subject), order[t.predicate]))
+
+    def run(self, job: answers.Job, timeout: float | None = None) -> answers.Answer:
+        """Send a client's query to the store and serialize its answer, within ``timeout`` seconds.
+
+        :raises Unavailable: no slot was free within ``query_queue_wait``, or the query ran out of time.
+        """
+        wait = self.limits.queue_wait
+        if timeout is not None and not self._slots.acquire(timeout=wait):
+            raise Unavailable(f"every query slot stayed busy for {wait:g} s (query_queue_wait); try again later",
+                              limit="query_queue_wait", headers={"Retry-After": str(max(1, round(timeout)))})
+        try:
+            text = bindings.bind(job.query, job.bindings)
+            response = self._send(text, timeout, [self._dataset(job)], None)
+            with response:
+                return answers.serialize(_parsed(response), job)
+        except _Refused as error:
+            return answers.Answer(error=error.kind, message=error.message)
+        except (SyntaxError, ValueError) as error:  # an answer the store wrote badly, or a value it cannot bind
+            return answers.Answer(error="evaluation", message=str(error))
+        except TimeoutError:
+            raise Unavailable(f"the query was stopped after {timeout:g} s, the limit of this endpoint. Narrow it "
+                              "down (a LIMIT, fewer patterns) or download a dump and query it locally.",
+                              limit="query_timeout") from None
+        finally:
+            if timeout is not None:
+                self._slots.release()
+
+    def _dataset(self, job: answers.Job) -> str:
+        """The one graph a client's query reads: the build's, sent as the protocol's dataset, which outranks the
+        query's own FROM (Protocol §2.1.4), so no query reads another build; but a query that names graphs, by
+        FROM or by the protocol, reads an empty graph, as it does in the embedded store, which has no other."""
+        names = job.default_graphs is not None or job.named_graphs is not None or any(
+            kind == "word" and "FROM" in word.upper() for kind, word in sparql.tokens(job.query))
+        return NOWHERE if names else self.graph
+
+    def close(self) -> None:
+        pass  # each query opens and closes its own connection
+
+    def _result(self, query: str, bound: dict):
+        """Run a trusted query; the store's failure is a 503 naming it, logged with the store's reason."""
+        try:
+            with self._send(bindings.bind(query, bound), self.timeout, [self.graph], None) as response:
+                return _materialized(_parsed(response))
+        except (_Refused, TimeoutError, SyntaxError) as error:
+            log.error("the store at %s failed a query: %s", self.endpoint, error)
+            raise Unavailable(f"the store at {self.endpoint} could not answer; the error is in the server's "
+                              "log") from None
+
+    def _send(self, text: str, timeout: float | None, default: list | None, named: list | None) -> "_Deadline":
+        """POST ``text`` to the endpoint with its dataset; return the answer's body, read within ``timeout``.
+
+        :raises _Refused: the store could not be reached or answered with an error status.
+        """
+        client = SPARQLWrapper(self.endpoint)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setOnlyConneg(True)  # no format=... parameters: the Accept header says it (Protocol §2.1)
+        client.addCustomHttpHeader("Accept", _ACCEPT)
+        client.setQuery(text)
+        client.queryType = "SELECT"  # always `query=`: its guess of an update by keywords would send `update=`
+        for graph in default or ():
+            client.addDefaultGraph(graph)
+        for graph in named or ():
+            client.addNamedGraph(graph)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if timeout is not None:
+            client.setTimeout(max(1, round(timeout)))
+        try:
+            response = client.query().response
+        except SPARQLWrapperException as error:  # 400, 404, 500...: SPARQLWrapper read the store's reason
+            http_error = error.__context__  # the store's answer, which SPARQLWrapper raised this from
+            status = getattr(http_error, "code", None)
+            reason = str(error).split("Response:", 1)[-1].strip()
+            if reason.startswith(("b'", 'b"')):
+                reason = reason[2:-1].encode("latin-1", "replace").decode("unicode_escape", "replace")
+            kind = "syntax" if status == 400 else "store"
+            raise _Refused(kind, " ".join(reason.split())[:500] or f"{self.endpoint} answered {status}") from None
+        except urllib.error.HTTPError as error:
+            raise _Refused("store", f"{self.endpoint} answered {error.code} {error.reason}") from None
+        except (urllib.error.URLError, ConnectionError) as error:
+            raise _Refused("store", f"{self.endpoint} cannot be reached: {getattr(error, 'reason', error)}") from None
+        except OSError as error:  # a socket timeout before the answer began
+            if "timed out" in str(error):
+                raise TimeoutError from None
+            raise _Refused("store", f"{self.endpoint}: {error}") from None
+        return _Deadline(response, deadline)
+
+
+class _Refused(Exception):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
+class _Deadline(io.RawIOBase):
+    """An HTTP answer's body that raises ``TimeoutError`` once ``deadline`` (``time.monotonic``) has passed: a
+    store that trickles rows cannot hold a client's query past its limit."""
+
+    def __init__(self, response, deadline: float | None):
+        self.response, self.deadline = response, deadline
+        self.media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            try:  # each blocking read waits at most what is left (http.client keeps its socket here)
+                self.response.fp.raw._sock.settimeout(left)
+            except AttributeError:
+                pass
+        try:  # read1: what one read of the socket gives; readinto would wait to fill the buffer
+            data = self.response.read1(len(buffer))
+            buffer[:len(data)] = data
+            return len(data)
+        except OSError as error:
+            if "timed out" in str(error):
+                raise TimeoutError from None
+            raise
+
+    def close(self) -> None:
+        self.response.close()
+        super().close()
+
+
+def _parsed(body: _Deadline):
+    """Read the answer lazily by its media type: SPARQL JSON results, or triples."""
+    if body.media_type == _RESULTS:
+        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    fmt = ox.RdfFormat.from_media_type(body.media_type)
+    if fmt is None:
+        raise SyntaxError(f"the store answered in {body.media_type or 'no media type'}")
+    return (quad.triple for quad in ox.parse(body, fmt))
+
+
+def _materialized(result):
+    """Read a whole answer before its connection closes: rows as a list, a boolean as it is."""
+    return result if isinstance(result, ox.QueryBoolean) else list(result)
