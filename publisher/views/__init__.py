@@ -35,16 +35,17 @@ SINGLE = ("lang", "page", "q", "profile")
 # The title of a problem on a page, by status: the problem JSON keeps the English title of RFC 9110 for programs.
 TITLES = {400: N_("Ongeldig verzoek"), 403: N_("Verboden"), 404: N_("Niet gevonden"),
           405: N_("Methode niet toegestaan"), 406: N_("Geen aanvaardbare vorm"), 413: N_("Verzoek te groot"),
-          415: N_("Mediatype niet ondersteund"), 429: N_("Te veel verzoeken"), 500: N_("Interne fout"),
+          415: N_("Mediatype niet ondersteund"), 422: N_("Niet te verwerken"), 429: N_("Te veel verzoeken"),
+          500: N_("Interne fout"),
           503: N_("Dienst niet beschikbaar")}
 
 
 def register(app: Flask) -> None:
     """Attach the views, the error handlers and the CORS headers to ``app``."""
-    from publisher.views import (catalog, context, home, ldes, lists, ontology, queries, reconcile, resources,
-                                 search, sparql, statistics, tables)
+    from publisher.views import (catalog, context, contribute, home, ldes, lists, ontology, queries, reconcile,
+                                 resources, search, sparql, statistics, tables)
     for module in (home, sparql, queries, resources, ontology, search, catalog, ldes, tables, reconcile, statistics,
-                   context, lists):
+                   context, lists, contribute):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)
