@@ -59,6 +59,7 @@ class Shape:
     cls: str
     names: list
     fields: list
+    left: list = field(default_factory=list)  # the paths of the class that the form leaves to the editors
 
     def groups(self, titles: dict) -> list:
         """The fields by group, in the groups' order: [(group title literals, [Field])]."""
@@ -99,7 +100,7 @@ class _Reader:
         self.registry = set(kinds.default().by_class)
 
     def shape(self, cls, seen=()) -> Shape:
-        found, names = {}, []
+        found, names, left = {}, [], []
         for node in sorted(self.by_class.get(cls, ()), key=str):
             props = self.shaped.get(node, {})
             names += props.get(RDFS.label, [])
@@ -109,7 +110,9 @@ class _Reader:
                 made = self.field(ps, (*seen, cls))
                 if made and made.name not in found:
                     found[made.name] = made
-        return Shape(cls.value, names, list(found.values()))
+                elif made is None and isinstance((ps.get(SH.path) or [None])[0], ox.NamedNode):
+                    left.append(ps[SH.path][0].value)
+        return Shape(cls.value, names, list(found.values()), left)
 
     def field(self, ps: dict, seen) -> Field | None:
         path = (ps.get(SH.path) or [None])[0]

@@ -80,6 +80,20 @@ def add_source(graph: rdflib.Graph, ctx: record.Context) -> None:
     graph.add((ctx.source, DCT.language, NLD))
 
 
+def carry(store, built: record.Built, shown: fields.Form, ctx: record.Context) -> None:
+    """Keep, in a change, the links of the practice and its initiatives that the form leaves to the editors
+    (organisations, programmes, sources): a change proposes what the form shows, not to drop the rest."""
+    for node, prefix in built.blocks.items():
+        shape = shown.practice if prefix == "" else shown.initiative if prefix.count(".") == 1 else None
+        if shape is None or str(node) not in {ctx.subject, *ctx.own}:
+            continue
+        for path, objects in record.statements(store.graph, str(node)).items():
+            if path in shape.left and path != str(SL.appliesPractice):
+                for o in objects:
+                    if isinstance(o, ox.NamedNode):
+                        built.graph.add((node, rdflib.URIRef(path), rdflib.URIRef(o.value)))
+
+
 def exists(store, built: record.Built) -> bool:
     """Whether a new proposal's practice is one the build has already (its title mints the same URI)."""
     return store.graph.ask(PRACTICE_ASK, thing=ox.NamedNode(str(built.practice)))

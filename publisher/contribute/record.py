@@ -21,7 +21,7 @@ from publisher.errors import LinkError
 from publisher.language import N_
 
 SL = rdflib.Namespace(vocab.SL.iri)
-MAX_INITIATIVES, MAX_NESTED, MAX_VALUES = 20, 5, 50
+MAX_INITIATIVES, MAX_NESTED, MAX_VALUES = 100, 5, 50
 IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 PLACE_SEPARATORS = re.compile(r"[;\n]")
 HERE = Path(__file__).parent
@@ -157,13 +157,13 @@ def _places(built: Built, name: str, values, texts, context: Context) -> list:
 def from_build(form: Form, graph, practice: str, linker) -> dict:
     """The form's values of a practice of the build and its initiatives (name -> list of texts)."""
     values = {}
-    _values(values, form.practice, "", _statements(graph, practice), linker)
+    _values(values, form.practice, "", statements(graph, practice), linker)
     rows = graph.select(INITIATIVES, practice=_named(practice))
     for n, row in enumerate(rows, start=1):
         if n > MAX_INITIATIVES:
             break
         values[f"i{n}.iri"] = [row["initiative"].value]
-        _values(values, form.initiative, f"i{n}.", _statements(graph, row["initiative"].value), linker)
+        _values(values, form.initiative, f"i{n}.", statements(graph, row["initiative"].value), linker)
     return values
 
 
@@ -171,7 +171,7 @@ def _named(uri: str) -> ox.NamedNode:
     return ox.NamedNode(uri)
 
 
-def _statements(graph, uri: str) -> dict:
+def statements(graph, uri: str) -> dict:
     """{property: [object]} of a resource, a blank node's own statements as {property: [object]} in its place."""
     found, blanks = {}, {}
     for row in graph.select(NODE, node=_named(uri)):
@@ -219,3 +219,23 @@ def _spelling(linker, uri: str) -> str:
     except LinkError:
         pass
     return place.nis or name
+
+
+def practice_key(triples, uri, base: str) -> str | None:
+    """The key of the practice a page's resource is or applies (``?praktijk=`` of its "propose a change" link).
+
+    >>> p, s = ox.NamedNode("https://w3id.org/samenleven/id/praktijk/x"), vocab.SL
+    >>> practice_key([ox.Triple(p, vocab.RDF.type, s.Practice)], p, "https://w3id.org/samenleven/")
+    'x'
+    """
+    prefix = uris.Minter(base).thing(uris.PRACTICE, "")
+    for t in triples:
+        if t.subject == uri and t.predicate == vocab.RDF.type and t.object == vocab.SL.Practice:
+            found = uri.value
+        elif t.subject == uri and t.predicate == vocab.SL.appliesPractice:
+            found = t.object.value
+        else:
+            continue
+        if found.startswith(prefix):
+            return found[len(prefix):]
+    return None

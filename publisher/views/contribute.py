@@ -9,7 +9,7 @@ published: the editors review the queue. ``/contribute`` leads to the form in En
 """
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from werkzeug.datastructures import MultiDict
@@ -17,7 +17,7 @@ from wtforms import ValidationError
 
 from publisher import context as contexts
 from publisher.contribute import checks, guard, intake, photos, record, submission
-from publisher.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from publisher.errors import BadRequest, NotFound, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
 from publisher.language import N_, pick, translate
 from publisher.moderation.queue import open_queue
 from publisher.views import in_language, page_language, settings
@@ -73,11 +73,15 @@ def form():
 def submit():
     s = settings()
     request.max_content_length = s["contribute_max_size"] + s["photo_max_size"]
-    with current_app.extensions["samenleven.limiter"].limit(s["contribute_rate"]):
-        if request.mimetype in FORMS:
-            return from_form(_store(), s)
-        if request.mimetype in GRAPHS:
-            return from_graph(_store(), s)
+    try:
+        with current_app.extensions["samenleven.limiter"].limit(s["contribute_rate"]):
+            if request.mimetype in FORMS:
+                return from_form(_store(), s)
+            if request.mimetype in GRAPHS:
+                return from_graph(_store(), s)
+    except RateLimitExceeded as error:
+        raise TooManyRequests(f"this address has sent its share of proposals ({error.limit.limit}; the setting "
+                              "contribute_rate): send the next one later", limit="contribute_rate") from None
     raise UnsupportedMediaType(f"send the form ({', '.join(FORMS)}) or a practice record as {' or '.join(GRAPHS)}, "
                                f"not {request.mimetype or 'a body without a type'}")
 
@@ -97,6 +101,8 @@ def from_form(store, s: dict):
     ctx = intake.context(store, s, subject)
     built = record.to_graph(intake.form(store), request.form, ctx)
     intake.add_source(built.graph, ctx)
+    if subject:
+        intake.carry(store, built, intake.form(store), ctx)
     errors = dict(built.errors)
     person = intake.contributor(request.form, errors)
     photo = None
