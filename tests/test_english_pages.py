@@ -125,7 +125,9 @@ def pages(url) -> list[tuple[str, int]]:
             (f"{url}/queries/initiatieven-in-gemeente?nis=abc", 400), (f"{url}/search?q=a&q=b", 400),
             (f"{url}/sparql?query=SELEC", 400), (f"{url}/doc/gemeente/11007", 200), (f"{url}/over-de-data", 200),
             (f"{url}/queries/initiatieven-in-gemeente?nis=&naam-nis=Deurne", 400), (f"{url}/praktijken", 200),
-            (f"{url}/initiatieven?plaats=onbekend", 200), (f"{url}/organisaties?provincie=zonder", 200)] \
+            (f"{url}/initiatieven?plaats=onbekend", 200), (f"{url}/organisaties?provincie=zonder", 200),
+            (f"{url}/bijdragen", 200), (f"{url}/bijdragen?praktijk=sociale-cohesie", 200),
+            (f"{url}/bijdragen/onbekend", 404)] \
         + [(page, 200) for page in one_of_each_kind(url)] + canned + results
 
 

@@ -27,8 +27,9 @@ NLD = rdflib.URIRef("http://publications.europa.eu/resource/authority/language/N
 PRACTICE_ASK = "ASK { ?thing a <https://w3id.org/samenleven/ns#Practice> }"
 KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 EMAIL = re.compile(r"[^@\s:]+@[^@\s]+\.[^@\s]+")
-CONTRIBUTOR = (("name", N_("Je naam"), True), ("email", N_("Je e-mailadres"), True),
-               ("organisation", N_("Je organisatie"), False))
+# The contributor's fields: (key, label, required, HTML input type). Not data: they never reach the graph.
+CONTRIBUTOR = (("name", N_("Je naam"), True, "text"), ("email", N_("Je e-mailadres"), True, "email"),
+               ("organisation", N_("Je organisatie"), False, "text"))
 
 
 def form(store) -> fields.Form:
@@ -102,7 +103,7 @@ def exists(store, built: record.Built) -> bool:
 def contributor(values, errors: dict) -> dict:
     """The contributor's name, e-mail and organisation of the form; what is missing or wrong goes to ``errors``."""
     found = {}
-    for key, _, required in CONTRIBUTOR:
+    for key, _, required, _ in CONTRIBUTOR:
         text = " ".join((values.get(f"bijdrager.{key}") or "").split())[:254]
         found[key] = text
         if required and not text:

@@ -175,11 +175,13 @@ EXAMPLES = {
     "/context.jsonld": "/context.jsonld", "/over-de-data": "/over-de-data",
     "/<any(praktijken, initiatieven, organisaties):name>": "/praktijken?gemeente=44087",
     "/<any(praktijken, initiatieven, organisaties):name>.<suffix>": "/initiatieven.csv?plaats=onbekend",
+    "/bijdragen": "/bijdragen", "/contribute": "/contribute", "/bijdragen/<token>": "/bijdragen/onbekend",
 }
 EXTRA = ["/sparql?query=ASK%7B%7D", "/doc/gemeente/44021.jsonld", "/id/gemeente/00000", "/queries/nothing"]
 # Headers of the message rather than the representation; Content-Length is compared as present or not, since a
 # document with blank nodes is serialized with new blank-node labels each time.
-PER_MESSAGE = {"date", "connection", "keep-alive", "server", "content-length"}
+# Set-Cookie too: the contribution form's session cookie holds a CSRF token made at random for each response.
+PER_MESSAGE = {"date", "connection", "keep-alive", "server", "content-length", "set-cookie"}
 
 
 def get_rules() -> list[str]:
