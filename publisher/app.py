@@ -6,6 +6,7 @@ from flask import Flask
 
 from publisher import address, isolation, queries, shares, views
 from publisher import config as settings_table
+from publisher.moderation import sessions
 from publisher import store as stores
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def create_app(config=None, builds=None) -> Flask:
     app.extensions["samenleven.shares"] = shares.Shares(settings["client_queries"])
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
     address.install(app, settings)  # before the views: an untrusted host is refused before anything else runs
+    sessions.install(app, settings)  # the editors' session cookie and CSRF tokens (issue 15)
     views.register(app)
     return app
 

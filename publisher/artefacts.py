@@ -16,6 +16,7 @@ LISTS = "lists.json"  # the lists and their facet postings, indexed once by the 
 MAP = "map.json"  # the 2025 municipal boundaries as SVG paths, projected once by the build (publisher.maps)
 SEARCH = "search.sqlite"  # the full-text index (SQLite FTS5), written once by the build (publisher.searchindex)
 KINDS = kinds.FILE  # the registry of kinds the build was made with (``publisher.kinds``)
+MEDIA = "media"  # accepted photos, copied from graph/media/ and served at /media/ (issue 15)
 
 
 def current(settings: dict) -> Path | None:

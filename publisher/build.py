@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from publisher import dumps, facets, feed, history, inference, kinds, loader, maps, shrink, state, tables, validate
 from publisher import searchindex
 from publisher import statistics as figures  # build.statistics is VoID's
-from publisher.artefacts import KINDS, MANIFEST, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
+from publisher.artefacts import KINDS, MANIFEST, MEDIA, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
 from publisher.config import PROJECT_DIR
 from publisher.errors import InputError, NotConforming, PublisherError
 from publisher.store import embedded
@@ -182,6 +182,8 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
         downloads += tables.write(partial, published, settings["base"], registry)
         maps.write(partial, settings["graph_dir"])
+        if (Path(settings["graph_dir"]) / MEDIA).is_dir():  # accepted photos (issue 15), served at /media/
+            shutil.copytree(Path(settings["graph_dir"]) / MEDIA, partial / MEDIA)
         graph = embedded.Embedded(partial / STORE)  # the new store, opened once for what is counted on it
         try:
             figures.write(partial, graph, settings["base"])  # what the statistics page shows (issue 13)

@@ -243,6 +243,12 @@ def _cli_format(name: str | None, form: str | None):
     return fmt
 
 
+from publisher.moderation.commands import editor, proposals  # noqa: E402 (after main, which they join)
+
+main.add_command(editor)
+main.add_command(proposals)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

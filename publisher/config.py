@@ -110,8 +110,9 @@ SETTINGS = (
             "The PostgreSQL database of the proposals and editors (`postgresql://user:password@host:5432/name`); "
             "empty: SQLite in `{build_dir}/proposals.sqlite`."),
     Setting("secret_key", "",
-            "The key that signs the forms' CSRF tokens and fill times (and the editors' sessions); empty: one made "
-            "at random once and kept in `{build_dir}/secret_key`, which every server process of that folder reads."),
+            "The key that signs the editors' session cookies, the forms' CSRF tokens and the contribution form's fill "
+            "time; empty: a random key made "
+            "once and kept in `{build_dir}/secret_key`, which every server process of the folder shares."),
     Setting("contribute_rate", "10 per hour; 3 per minute",
             "How many submissions to /bijdragen one client address may make (Flask-Limiter's notation, `;` between "
             "limits; counted per server process); past it, a 429."),
@@ -122,6 +123,12 @@ SETTINGS = (
             "Largest submission to /bijdragen in bytes, without its photo (413 past it)."),
     Setting("photo_max_size", 5242880,
             "Largest photo sent with a proposal, in bytes (JPEG, PNG or WebP; 5 MB)."),
+    Setting("max_login_failures", 5,
+            "Failed logins after which an editor's account is locked, until `samenleven editor add NAME --replace` "
+            "gives it a new password."),
+    Setting("smtp", "",
+            "The mail server (`host:port`, plain SMTP on 127.0.0.1 or a relay) that sends an editor's question to a "
+            "contributor, from contact_email; empty: the page shows the text for the editor to send."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

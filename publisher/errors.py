@@ -62,6 +62,24 @@ class MalformedQuery(BadRequest):
     title = "Malformed query"
 
 
+class Unauthorized(HTTPProblem):
+    """No session, or a wrong name or password (RFC 9110, 15.5.2: with the scheme to log in by)."""
+
+    status, title = 401, "Unauthorized"
+
+
+class Conflict(HTTPProblem):
+    """An action the resource's state no longer allows (a proposal accepted already)."""
+
+    status, title = 409, "Conflict"
+
+
+class Unprocessable(HTTPProblem):
+    """A well-formed request whose content cannot be acted on (a decline without a reason)."""
+
+    status, title = 422, "Unprocessable content"
+
+
 class Forbidden(HTTPProblem):
     status, title = 403, "Forbidden"
 

@@ -68,17 +68,23 @@ def read_page(path: Path, title: str | None = None) -> pages.Record:
     return pages.parse(text, str(path), title)
 
 
+def bound(graph: rdflib.Graph) -> rdflib.Graph:
+    """Give a graph the prefixes the files of ``graph/`` are written with; return it."""
+    mint = uris.Minter()
+    for prefix, namespace in (("sl", SL), ("dct", DCT), ("skos", SKOS), ("prov", PROV), ("schema", SCHEMA)):
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for kind in (uris.PRACTICE, uris.INITIATIVE, uris.MUNICIPALITY, uris.LOCALITY, uris.SOURCE):
+        graph.bind(kind, mint.thing(kind, ""))
+    return graph
+
+
 def to_graph(record: pages.Record, source_id: str, place_linker: linking.Linker, concepts: Concepts,
              on: date | None = None, organisations: dict | None = None) -> tuple:
     """Return the graph of a record and the warnings met, as (line, message) pairs; ``organisations`` are the
     known ones by normalised name (``partners.known``)."""
     mint = uris.Minter()
     warnings = list(record.warnings)
-    graph = rdflib.Graph()
-    for prefix, namespace in (("sl", SL), ("dct", DCT), ("skos", SKOS), ("prov", PROV), ("schema", SCHEMA)):
-        graph.bind(prefix, namespace, override=True, replace=True)
-    for kind in (uris.PRACTICE, uris.INITIATIVE, uris.MUNICIPALITY, uris.LOCALITY, uris.SOURCE):
-        graph.bind(kind, mint.thing(kind, ""))
+    graph = bound(rdflib.Graph())
     slug = uris.slugify(record.title)
     practice = rdflib.URIRef(mint.thing(uris.PRACTICE, slug))
     source = rdflib.URIRef(mint.source(source_id))
@@ -218,14 +224,16 @@ def import_page(path: Path, settings: dict, title: str | None = None, on: date |
     return Imported(graph, target, warnings)
 
 
-def write(imported: Imported, source: Path, force: bool = False) -> None:
-    """Write an import's Turtle, with a header saying where it came from.
+def write(imported: Imported, source: Path, force: bool = False, header: str | None = None) -> None:
+    """Write an import's Turtle, with a header saying where it came from (``header``: another one, for an accepted
+    proposal).
 
     :raises InputError: the file exists and ``force`` is not given.
     """
     if imported.path.exists() and not force:
         raise InputError("exists already; give --force to overwrite it", imported.path)
-    header = (f"# Imported from {Path(source).name} by `samenleven import`, then reviewed.\n"
-              "# Review: English titles, organisations (sl:runBy, sl:partner), programmes, minted concepts.\n\n")
+    header = header or (f"# Imported from {Path(source).name} by `samenleven import`, then reviewed.\n"
+                        "# Review: English titles, organisations (sl:runBy, sl:partner), programmes, minted "
+                        "concepts.\n\n")
     imported.path.parent.mkdir(parents=True, exist_ok=True)
     imported.path.write_text(header + imported.graph.serialize(format="turtle"), encoding="utf-8")

@@ -79,6 +79,10 @@ class Minter:
     def source(self, name: str) -> str:
         return self.thing(SOURCE, name)
 
+    def media(self, name: str) -> str:
+        """The address of a published file, such as an accepted photo (``/media/{name}``)."""
+        return f"{self.base}media/{name}"
+
     def rebase(self, uri: str) -> str:
         """Move a URI minted with ``DEFAULT_BASE`` to this base; leave every other URI as it is.
 
@@ -87,7 +91,7 @@ class Minter:
         >>> Minter("http://example.org/sl/").rebase("https://w3id.org/samenleven/ns#Practice")
         'https://w3id.org/samenleven/ns#Practice'
         """
-        for part in ("id/", "doc/"):
+        for part in ("id/", "doc/", "media/"):
             if uri.startswith(DEFAULT_BASE + part):
                 return self.base + uri[len(DEFAULT_BASE):]
         return uri

@@ -1,13 +1,11 @@
-"""What stops simple bots without a third-party CAPTCHA: a honeypot field, a minimum fill time, and the key.
+"""What stops simple bots without a third-party CAPTCHA: a honeypot field and a minimum fill time.
 
 The form carries the time it was made, signed with the server's key (itsdangerous, as Flask signs its cookies),
-so a client can neither leave it out nor move it back; a form sent sooner than ``contribute_min_seconds`` after
+so a client can neither leave it out nor move it back (the key: ``publisher.moderation.sessions``); a form sent sooner than ``contribute_min_seconds`` after
 that, or with the hidden honeypot field filled in (a person never sees it), is refused.
 """
 
-import secrets
 import time
-from pathlib import Path
 
 from itsdangerous import BadSignature, TimestampSigner
 
@@ -16,20 +14,6 @@ from publisher.errors import BadRequest
 HONEYPOT = "website"  # a name bots like to fill in
 STARTED = "begonnen"
 MAX_AGE = 24 * 3600  # a form older than a day is opened again
-
-
-def secret(settings: dict) -> str:
-    """The key of the settings, or the one kept in ``{build_dir}/secret_key`` (made at random the first time)."""
-    if settings["secret_key"]:
-        return settings["secret_key"]
-    path = Path(settings["build_dir"]) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made = Path(f"{path}.{secrets.token_hex(8)}")
-        made.write_text(secrets.token_urlsafe(48))
-        made.chmod(0o600)
-        made.replace(path)  # atomic: two processes that start at once keep one key
-    return path.read_text().strip()
 
 
 def stamp(key: str) -> str:

@@ -154,6 +154,11 @@ class Queue:
                               (token,))
         return [Action(*row) for row in rows]
 
+    def last_actions(self) -> dict:
+        """Return the last action logged on each proposal that has one, by token."""
+        with self._transaction() as cursor:
+            return {token: action for token, action in cursor.all("SELECT token, action FROM actions ORDER BY id")}
+
     def _act(self, token, editor, status, action, detail, **fields):
         with self._transaction() as cursor:
             row = cursor.one("SELECT status FROM proposals WHERE token = ?", (str(token),))

@@ -33,19 +33,19 @@ ERROR_TYPES = ("text/plain", "application/problem+json", "application/json", "te
 # Parameters that take one value: a second one is a mistake the client should hear about, not a silent choice.
 SINGLE = ("lang", "page", "q", "profile")
 # The title of a problem on a page, by status: the problem JSON keeps the English title of RFC 9110 for programs.
-TITLES = {400: N_("Ongeldig verzoek"), 403: N_("Verboden"), 404: N_("Niet gevonden"),
+TITLES = {400: N_("Ongeldig verzoek"), 401: N_("Niet aangemeld"), 403: N_("Verboden"), 404: N_("Niet gevonden"),
+          409: N_("Conflict"), 422: N_("Niet te verwerken"), 502: N_("Fout verderop"),
           405: N_("Methode niet toegestaan"), 406: N_("Geen aanvaardbare vorm"), 413: N_("Verzoek te groot"),
-          415: N_("Mediatype niet ondersteund"), 422: N_("Niet te verwerken"), 429: N_("Te veel verzoeken"),
-          500: N_("Interne fout"),
+          415: N_("Mediatype niet ondersteund"), 429: N_("Te veel verzoeken"), 500: N_("Interne fout"),
           503: N_("Dienst niet beschikbaar")}
 
 
 def register(app: Flask) -> None:
     """Attach the views, the error handlers and the CORS headers to ``app``."""
-    from publisher.views import (catalog, context, contribute, home, ldes, lists, ontology, queries, reconcile,
-                                 resources, search, sparql, statistics, tables)
+    from publisher.views import (catalog, context, contribute, editors, home, ldes, lists, media, ontology,
+                                 queries, reconcile, resources, search, sparql, statistics, tables)
     for module in (home, sparql, queries, resources, ontology, search, catalog, ldes, tables, reconcile, statistics,
-                   context, lists, contribute):
+                   context, lists, editors, media, contribute):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)

@@ -31,12 +31,8 @@ PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Rob
 
 @blueprint.record_once
 def _install(state) -> None:
-    """Give the app its key (CSRF tokens, signed fill times) and its limiter of submissions per client address."""
-    app = state.app
-    if not app.secret_key:
-        app.secret_key = guard.secret(app.config["SAMENLEVEN"])
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", guard.MAX_AGE)
-    app.extensions["samenleven.limiter"] = Limiter(get_remote_address, app=app, storage_uri="memory://")
+    """Give the app its limiter of submissions per client address (the key and CSRF: ``moderation.sessions``)."""
+    state.app.extensions["samenleven.limiter"] = Limiter(get_remote_address, app=state.app, storage_uri="memory://")
 
 
 def _store():

@@ -176,11 +176,13 @@ EXAMPLES = {
     "/<any(praktijken, initiatieven, organisaties):name>": "/praktijken?gemeente=44087",
     "/<any(praktijken, initiatieven, organisaties):name>.<suffix>": "/initiatieven.csv?plaats=onbekend",
     "/bijdragen": "/bijdragen", "/contribute": "/contribute", "/bijdragen/<token>": "/bijdragen/onbekend",
+    "/redactie": "/redactie", "/redactie/login": "/redactie/login", "/redactie/<token>": "/redactie/geen-voorstel",
+    "/redactie/<token>/foto": "/redactie/geen-voorstel/foto", "/media/<name>": "/media/geen-foto.png",
 }
 EXTRA = ["/sparql?query=ASK%7B%7D", "/doc/gemeente/44021.jsonld", "/id/gemeente/00000", "/queries/nothing"]
 # Headers of the message rather than the representation; Content-Length is compared as present or not, since a
-# document with blank nodes is serialized with new blank-node labels each time.
-# Set-Cookie too: the contribution form's session cookie holds a CSRF token made at random for each response.
+# document with blank nodes is serialized with new blank-node labels each time. A login form's session cookie
+# carries a new signed CSRF token at each request.
 PER_MESSAGE = {"date", "connection", "keep-alive", "server", "content-length", "set-cookie"}
 
 
