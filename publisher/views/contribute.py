@@ -124,8 +124,8 @@ def from_form(store, s: dict):
 
 def from_graph(store, s: dict):
     if request.content_length is None or request.content_length > s["contribute_max_size"]:
-        raise PayloadTooLarge(f"a submission in {request.mimetype} is at most {s['contribute_max_size']} bytes, with "
-                              "its Content-Length", limit="contribute_max_size")
+        raise PayloadTooLarge(f"a submission in {request.mimetype} is at most {s['contribute_max_size']} bytes "
+                              "(contribute_max_size), with its Content-Length", limit="contribute_max_size")
     own = store.kept(("contribute", "context"), lambda: contexts.of_build(str(store.folder)))
     triples = submission.parse(request.get_data(), request.mimetype, request.url_root + contexts.NAME, own)
     from publisher import validate
