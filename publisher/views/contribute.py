@@ -174,6 +174,7 @@ def page(store, values, errors: dict, ambiguous: dict, subject, status: int, ext
                            initiative_groups=shown.initiative.groups(shown.groups), contributor=intake.CONTRIBUTOR,
                            csrf=generate_csrf(), started=guard.stamp(current_app.secret_key),
                            honeypot=guard.HONEYPOT, nested=nested_count, text=lambda found: _text(found, lang),
+                           choices=lambda found: _choices(found, lang),
                            max_photo=settings()["photo_max_size"] // 1048576, record=record)
     return in_language(Response(body, status, content_type="text/html; charset=utf-8", headers=PRIVATE))
 
@@ -182,6 +183,13 @@ def nested_count(values, name: str, shape) -> int:
     """How many blocks a nested field shows: those filled in, and one empty."""
     filled = [k for k in range(1, record.MAX_NESTED + 1) if record.values_in(values, f"{name}.{k}.", shape)]
     return min(max(filled, default=0) + 1, record.MAX_NESTED)
+
+
+def _choices(found, lang: str) -> list:
+    """A field's choices as (IRI, label, the label's language), by label in the reader's language."""
+    labelled = [(iri, pick(labels, lang)) for iri, labels in found.choices]
+    return sorted(((iri, label.value if label else iri, label.language if label else None) for iri, label in labelled),
+                  key=lambda choice: choice[1].casefold())
 
 
 def _text(literals, lang: str) -> str:
