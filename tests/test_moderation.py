@@ -114,6 +114,19 @@ def test_an_editor_logs_in_and_out(site):
     assert browser.get("/redactie")[0] == 302
 
 
+def test_the_session_cookie_is_secure_behind_https(site):
+    process, url = start_server(site.var, graph_dir=site.graph, proxy_hops=1)
+    try:
+        _, headers, _ = http(url + "/redactie/login", headers={"X-Forwarded-Proto": "https"})
+        secure = headers["Set-Cookie"]
+        _, headers, _ = http(url + "/redactie/login")
+        plain = headers["Set-Cookie"]
+    finally:
+        stop_server(process)
+    assert "; Secure" in secure and "HttpOnly" in secure and "SameSite=Lax" in secure
+    assert "Secure" not in plain
+
+
 def test_a_wrong_password_is_refused(site):
     browser = Browser(site.url)
     status, _, body = browser.login("an", PASSWORD + "!")
@@ -240,6 +253,26 @@ def test_accept_publishes_the_practice_and_its_photo(site):
     assert (accepted.status, accepted.published) == ("accepted", PRACTICE + "buurtsoep")
     status, _, page = browser.get(f"/redactie/{token}")
     assert "an" in page and PRACTICE + "buurtsoep" in page and "aanvaard" in page
+
+
+def test_accepting_a_change_rewrites_the_practice_s_file(site):
+    file = site.graph / "praktijk-sociale-cohesie.ttl"
+    old = '    dct:title "Social cohesion"@en,\n        "Sociale cohesie"@nl ;'
+    assert old in file.read_text()
+    turtle = file.read_text().replace(old, '    dct:title "Social cohesion"@en,\n        "Samen in de wijk"@nl ;')
+    before = members(site.url)
+    token = site.submit(turtle=turtle, kind="change", subject=PRACTICE + "sociale-cohesie")
+    browser = site.editor()
+    assert rows(browser.get(f"/redactie/{token}")[2])[shape_name(rdflib.DCTERMS.title)][1] == \
+        ["Samen in de wijk", "Social cohesion"]
+    status, _, body = browser.post(f"/redactie/{token}/aanvaarden", {}, form=f"/redactie/{token}")
+    assert status == 303, body[-3000:]
+    assert '"Samen in de wijk"@nl' in file.read_text() and not (site.graph / "praktijk-samen-in-de-wijk.ttl").exists()
+    status, _, page = Browser(site.url).get("/doc/praktijk/sociale-cohesie", Accept="text/turtle")
+    titles = set(rdflib.Graph().parse(data=page, format="turtle").objects(rdflib.URIRef(PRACTICE + "sociale-cohesie"),
+                                                                         rdflib.DCTERMS.title))
+    assert rdflib.Literal("Samen in de wijk", lang="nl") in titles
+    assert members(site.url)[len(before):] == [PRACTICE + "sociale-cohesie"]
 
 
 def test_accept_refused_by_the_build_publishes_nothing(site):
