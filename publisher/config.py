@@ -113,7 +113,7 @@ SETTINGS = (
             "The key that signs the editors' session cookies, the forms' CSRF tokens and the contribution form's fill "
             "time; empty: a random key made "
             "once and kept in `{build_dir}/secret_key`, which every server process of the folder shares."),
-    Setting("contribute_rate", "10 per hour; 3 per minute",
+    Setting("contribute_rate", "20 per hour; 5 per minute",
             "How many submissions to /bijdragen one client address may make (Flask-Limiter's notation, `;` between "
             "limits; counted per server process); past it, a 429."),
     Setting("contribute_min_seconds", 5,

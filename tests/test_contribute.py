@@ -41,10 +41,12 @@ def described(cls, path, lang, what=SH.description) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(built):
-    settings, _ = built
-    process, url = start_server(settings["build_dir"], contribute_min_seconds=WAIT,
-                                contribute_rate="1000 per minute")
+def site(built, tmp_path_factory):
+    """A server of the session's build in a folder of its own, so that its proposals stay out of the others'."""
+    folder = tmp_path_factory.mktemp("contribute") / "var"
+    shutil.copytree(built[0]["build_dir"], folder, symlinks=True)
+    settings = {**built[0], "build_dir": folder}
+    process, url = start_server(folder, contribute_min_seconds=WAIT, contribute_rate="1000 per minute")
     yield url, settings
     stop_server(process)
 
@@ -151,6 +153,8 @@ def test_a_conforming_form_is_queued_and_not_published(site, person):
     assert re.fullmatch(re.escape(url) + r"/bijdragen/[A-Za-z0-9_-]{32,}", location)
     page = person.send(location.removeprefix(url), headers={"Accept": "text/html"})
     assert page.status == 200 and title in page.text and 'data-status="received"' in page.text
+    english = person.send(location.removeprefix(url) + "?lang=en", headers={"Accept": "text/html"}).text
+    assert "received" in english and not [d for d, p in DUTCH if p.search(interface_text(english, "en"))]
     assert not published(url, title)
     assert http(f"{url}/doc/praktijk/buurtsoep-op-zondag", headers={"Accept": "text/html"})[0] == 404
     found = proposal_of(settings, location)
@@ -309,3 +313,11 @@ def test_the_english_address_leads_to_the_form_in_english(site):
     url, _ = site
     reply = Browser(url).send("/contribute")
     assert reply.status == 301 and reply.headers["Location"].endswith("/bijdragen?lang=en")
+
+
+def test_another_initiative_is_added_without_javascript_and_nothing_is_sent(site, person):
+    url, settings = site
+    before = len(open_queue(settings).listing())
+    reply = person.post(valid("Twee initiatieven") + [("meer", "initiatief")])
+    assert reply.status == 200 and 'name="i2.dct:title"' in reply.text and 'name="i3.dct:title"' not in reply.text
+    assert 'value="Twee initiatieven in Leuven"' in reply.text and len(open_queue(settings).listing()) == before

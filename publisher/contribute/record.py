@@ -55,9 +55,9 @@ class Context:
 
 
 def values_in(values, prefix: str, shape: Shape) -> bool:
-    """Whether a block holds any value."""
-    return any(str(v).strip() for name in values if name.startswith(prefix) for v in values.getlist(name)) and \
-        any(name.startswith(prefix + f.name) for f in shape.fields for name in values)
+    """Whether a block holds a value in any of its fields (an initiative's kept URI alone is no value)."""
+    fields = tuple(prefix + f.name for f in shape.fields)
+    return any(str(v).strip() for name in values if name.startswith(fields) for v in values.getlist(name))
 
 
 def to_graph(form: Form, values, context: Context) -> Built:

@@ -8,6 +8,8 @@ form again, each message beside its field and every value kept, or 422 and the S
 published: the editors review the queue. ``/contribute`` leads to the form in English.
 """
 
+import re
+
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -26,6 +28,7 @@ blueprint = Blueprint("contribute", __name__)
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 GRAPHS = ("application/ld+json", "text/turtle")
 ANSWERS = ("text/html", "application/json", "application/problem+json", "text/turtle", "application/ld+json")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # secrets.token_urlsafe(24) is 32 of these
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
@@ -69,6 +72,8 @@ def form():
 def submit():
     s = settings()
     request.max_content_length = s["contribute_max_size"] + s["photo_max_size"]
+    if request.mimetype in FORMS and request.form.get("meer"):
+        return more(_store(), s)  # nothing is sent yet, so it does not count against the limit
     try:
         with current_app.extensions["samenleven.limiter"].limit(s["contribute_rate"]):
             if request.mimetype in FORMS:
@@ -82,7 +87,8 @@ def submit():
                                f"not {request.mimetype or 'a body without a type'}")
 
 
-def from_form(store, s: dict):
+def checked_form(store, s: dict) -> str | None:
+    """Check the form's CSRF token, honeypot and fill time; return the practice a change is about, if any."""
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError as error:
@@ -90,10 +96,16 @@ def from_form(store, s: dict):
                          "there") from None
     guard.check(request.form, current_app.secret_key, s["contribute_min_seconds"])
     subject = request.form.get("onderwerp") or None
-    if subject is not None:
-        subject = intake.practice(store, s, subject.rsplit("/", 1)[-1])
-    if request.form.get("meer"):  # one more initiative: the same form, nothing checked yet
-        return page(store, request.form, {}, {}, subject, 200, extra=1)
+    return intake.practice(store, s, subject.rsplit("/", 1)[-1]) if subject is not None else None
+
+
+def more(store, s: dict):
+    """The same form with one more initiative; nothing is checked or sent yet."""
+    return page(store, request.form, {}, {}, checked_form(store, s), 200, extra=1)
+
+
+def from_form(store, s: dict):
+    subject = checked_form(store, s)
     ctx = intake.context(store, s, subject)
     built = record.to_graph(intake.form(store), request.form, ctx)
     intake.add_source(built.graph, ctx)
@@ -199,14 +211,13 @@ def _text(literals, lang: str) -> str:
 
 @blueprint.get("/bijdragen/<token>")
 def proposal(token: str):
-    found = _queue().get(token) if len(token) <= 64 else None
+    found = _queue().get(token) if TOKEN.fullmatch(token) else None  # no database is asked about garbage
     if found is None:
         raise NotFound("there is no proposal at this address; check that you copied all of it")
-    lang = page_language()
     title = intake.title_of(found.turtle)
     if request.accept_mimetypes.best_match(ANSWERS[:2]) == "application/json":
         body = {"status": found.status, "kind": found.kind, "title": title, "created": found.created,
                 "reason": found.reason, "published": found.published}
         return current_app.json.response(body), 200, PRIVATE
-    body = render_template("proposal.html", proposal=found, title=title, lang_=lang)
+    body = render_template("proposal.html", proposal=found, title=title)
     return in_language(Response(body, content_type="text/html; charset=utf-8", headers=PRIVATE))
