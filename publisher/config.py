@@ -121,8 +121,19 @@ SETTINGS = (
             "The PostgreSQL database of the proposals and editors (`postgresql://user:password@host:5432/name`); "
             "empty: SQLite in `{build_dir}/proposals.sqlite`."),
     Setting("secret_key", "",
-            "The key that signs the editors' session cookies and the forms' CSRF tokens; empty: a random key made "
+            "The key that signs the editors' session cookies, the forms' CSRF tokens and the contribution form's fill "
+            "time; empty: a random key made "
             "once and kept in `{build_dir}/secret_key`, which every server process of the folder shares."),
+    Setting("contribute_rate", "20 per hour; 5 per minute",
+            "How many submissions to /bijdragen one client address may make (Flask-Limiter's notation, `;` between "
+            "limits; counted per server process); past it, a 429."),
+    Setting("contribute_min_seconds", 5,
+            "Fewest seconds between opening the form at /bijdragen and sending it; sooner is a program, refused with "
+            "a 400 (the API in JSON-LD or Turtle is not timed)."),
+    Setting("contribute_max_size", 262144,
+            "Largest submission to /bijdragen in bytes, without its photo (413 past it)."),
+    Setting("photo_max_size", 5242880,
+            "Largest photo sent with a proposal, in bytes (JPEG, PNG or WebP; 5 MB)."),
     Setting("max_login_failures", 5,
             "Failed logins after which an editor's account is locked, until `samenleven editor add NAME --replace` "
             "gives it a new password."),

@@ -55,6 +55,8 @@ LDES = Namespace("https://w3id.org/ldes#")
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
 # Our shapes, and the terms of publisher/labels.ttl (page layout only, never published as data).
 SLS = Namespace("https://w3id.org/samenleven/shapes#")
+# DASH, the form hints of SHACL (dash:singleLine): the contribution form reads them from the shapes.
+DASH = Namespace("http://datashapes.org/dash#")
 PUB = Namespace("https://w3id.org/samenleven/publisher#")
 
 PREFIXES = {

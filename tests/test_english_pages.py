@@ -129,6 +129,8 @@ def pages(url) -> list[tuple[str, int]]:
             (f"{url}/initiatieven?plaats=onbekend", 200), (f"{url}/organisaties?provincie=zonder", 200),
             (f"{url}/search?q=9000&doelgroep=ouderen", 200), (f"{url}/search?q=de&gemeente=zonder", 200),
             (f"{url}/search?q=de&doelgroep=nobody", 400),
+            (f"{url}/bijdragen", 200), (f"{url}/bijdragen?praktijk=sociale-cohesie", 200),
+            (f"{url}/bijdragen/onbekend", 404),
             (f"{url}/redactie/login", 200)] \
         + [(page, 200) for page in one_of_each_kind(url)] + canned + results
 

@@ -42,10 +42,10 @@ TITLES = {400: N_("Ongeldig verzoek"), 401: N_("Niet aangemeld"), 403: N_("Verbo
 
 def register(app: Flask) -> None:
     """Attach the views, the error handlers and the CORS headers to ``app``."""
-    from publisher.views import (catalog, context, editors, home, ldes, lists, media, ontology, queries, reconcile,
-                                 resources, search, sparql, statistics, tables)
+    from publisher.views import (catalog, context, contribute, editors, home, ldes, lists, media, ontology,
+                                 queries, reconcile, resources, search, sparql, statistics, tables)
     for module in (home, sparql, queries, resources, ontology, search, catalog, ldes, tables, reconcile, statistics,
-                   context, lists, editors, media):
+                   context, lists, editors, media, contribute):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)

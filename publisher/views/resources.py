@@ -15,6 +15,7 @@ from publisher.language import N_
 from publisher.formats import HTML
 from publisher.presentation import Presenter
 from publisher.artefacts import MAP
+from publisher.contribute.record import practice_key
 from publisher.store import description as descriptions
 from publisher.uris import Minter
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
@@ -71,7 +72,8 @@ def html(description, key: str) -> Response:
                            alternates=alternates(url, HTML, description.page), url=url,
                            license=settings()["license"],
                            usage=[(presenter.value(c), p, i) for c, p, i in usage],
-                           outline=outline(description.uri.value), placed=placed(description.uri.value))
+                           outline=outline(description.uri.value), placed=placed(description.uri.value),
+                           change=practice_key(description.triples, description.uri, settings()["base"]))
     return in_language(Response(body, content_type=HTML.content_type))
 
 

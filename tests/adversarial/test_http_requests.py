@@ -17,6 +17,7 @@ CLASS = "HTTP abuse"
 TEXT = {"Accept": "text/plain"}
 MAX_QUERY = 65536  # the max_query_size default, which the servers here keep
 FORM = {"Content-Type": "application/x-www-form-urlencoded", **TEXT}
+TURTLE = {"Content-Type": "text/turtle", **TEXT}
 SPARQL = {"Content-Type": "application/sparql-query", **TEXT}
 ANY = {"Accept": "*/*"}  # a query's answer is offered in its formats; errors then come as plain text
 
@@ -127,6 +128,25 @@ CASES = [
     Case("a 70 kB header", "/", (400, 431), headers={"X-Padding": "a" * 70_000}),
     Case("300 headers", "/", (400, 431), headers={f"X-Padding-{n}": "a" for n in range(300)}),
     Case("a 70 kB cookie", "/", (400, 431), headers={"Cookie": "lang=" + "a" * 70_000}),
+    # Proposals to /bijdragen (README, "Contributing a practice"): what is no practice record, or too much of one.
+    Case("a proposal in text/plain", "/bijdragen", (415,), "turtle", "POST", {"Content-Type": "text/plain", **TEXT},
+         b"a practice"),
+    Case("a Turtle proposal over contribute_max_size", "/bijdragen", (413,), "contribute_max_size", "POST", TURTLE,
+         b"#" * 300_000),
+    Case("a chunked Turtle proposal", "/bijdragen", (413,), "Content-Length", "POST", TURTLE, b"# x\n" * 10, True),
+    Case("a Turtle proposal that does not parse", "/bijdragen", (400,), "not text/turtle", "POST", TURTLE,
+         b"<a> <b> ."),
+    Case("a JSON-LD proposal with a context elsewhere", "/bijdragen", (400,), "nothing is fetched", "POST",
+         {"Content-Type": "application/ld+json", **TEXT}, b'{"@context": "http://192.0.2.1/c.jsonld", "title": "x"}'),
+    Case("a proposal of two practices", "/bijdragen", (422,), "send one", "POST", TURTLE,
+         b"[] a <https://w3id.org/samenleven/ns#Practice> . [] a <https://w3id.org/samenleven/ns#Practice> ."),
+    Case("a proposal that says something of a municipality", "/bijdragen", (422,), "neither", "POST", TURTLE,
+         b"[] a <https://w3id.org/samenleven/ns#Practice> . <https://w3id.org/samenleven/id/gemeente/44021> "
+         b'<http://www.w3.org/2004/02/skos/core#prefLabel> "Elders"@nl .'),
+    Case("a form without its CSRF token", "/bijdragen", (400,), "CSRF", "POST", FORM, b"dct%3Atitle=x"),
+    Case("a proposal page that is not there", "/bijdragen/onbekend", (404,), "no proposal"),
+    Case("a change to a key with a path in it", "/bijdragen?praktijk=..%2F..%2Fetc", (400,), "praktijk"),
+    Case("a change to a practice that is not there", "/bijdragen?praktijk=bestaat-niet", (404,), "no practice"),
 ]
 
 
@@ -134,7 +154,8 @@ CASES = [
 def any_server(request, built):
     """The real server, as `samenleven serve` starts it with and without --workers."""
     options = ("--workers", "1") if request.param == "gunicorn" else ()
-    process, url = start_server(built[0]["build_dir"], *options)
+    # Proposals as often as the cases send them (the limit itself: tests/test_contribute.py).
+    process, url = start_server(built[0]["build_dir"], *options, contribute_rate="1000 per minute")
     yield url
     stop_server(process)
 
@@ -175,6 +196,7 @@ EXAMPLES = {
     "/context.jsonld": "/context.jsonld", "/over-de-data": "/over-de-data",
     "/<any(praktijken, initiatieven, organisaties):name>": "/praktijken?gemeente=44087",
     "/<any(praktijken, initiatieven, organisaties):name>.<suffix>": "/initiatieven.csv?plaats=onbekend",
+    "/bijdragen": "/bijdragen", "/contribute": "/contribute", "/bijdragen/<token>": "/bijdragen/onbekend",
     "/redactie": "/redactie", "/redactie/login": "/redactie/login", "/redactie/<token>": "/redactie/geen-voorstel",
     "/redactie/<token>/foto": "/redactie/geen-voorstel/foto", "/media/<name>": "/media/geen-foto.png",
 }
