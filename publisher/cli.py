@@ -79,6 +79,25 @@ def build(ctx, allow_shrink):
 
 
 @main.command()
+@click.option("--practices", type=click.IntRange(min=1), required=True, help="How many practices to make.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same bytes.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The graph folder to write (new or empty); build it with --graph-dir OUT.")
+@click.pass_context
+def generate(ctx, practices, seed, out):
+    """Write made-up practices, initiatives, organisations and programmes in our own model into a graph folder, with
+    the places of graph_dir (exit 2: OUT is not empty)."""
+    from publisher import generate as generating
+    settings = _settings(ctx)
+    try:
+        written = generating.write(out, practices, seed, settings["graph_dir"], settings["ontology_dir"])
+    except PublisherError as error:
+        _fail(error)
+    click.echo(f"wrote {out}: {written.practices} practices, {written.initiatives} initiatives, "
+               f"{written.organisations} organisations, {written.programmes} programmes")
+
+
+@main.command()
 @click.option("--format", "output", type=click.Choice(["text", "json", "ttl"]), default="text",
               help="text for people, json a list of results, ttl the SHACL validation report graph.")
 @click.pass_context
