@@ -59,23 +59,32 @@ def main(ctx, **given):
 @click.option("--allow-shrink", is_flag=True,
               help="Publish even if the build removes more than max_shrink of the practices, initiatives or "
               "organisations.")
+@click.option("--verbose", is_flag=True, help="Print each phase's wall time and peak memory (also in build.json).")
 @click.pass_context
-def build(ctx, allow_shrink):
+def build(ctx, allow_shrink, verbose):
     """Validate the graph and publish it as a store and dumps (exit 1: does not conform or removes too much;
     2: unreadable input or state; 3: another build is running)."""
+    from publisher import build as building  # here: the other commands, serve above all, need no pySHACL
+    from publisher.phases import Phases, Shown
+    shown = Shown(building.PHASES, sys.stderr, verbose)  # a bar on a terminal; plain lines in a log
     try:
-        from publisher import build as building  # here: the other commands, serve above all, need no pySHACL
-        manifest = building.build(_settings(ctx), _progress(), allow_shrink)
+        manifest = building.build(_settings(ctx), shown.report, allow_shrink, Phases(shown))
     except NotConforming as error:
+        shown.close()
         click.echo(error.report.text(), err=True)
         _fail(error)
     except PublisherError as error:
+        shown.close()
         _fail(error)
+    shown.close()
     click.echo(f"built {manifest['id']}")
     for name, count in manifest["counts"].items():
         click.echo(f"  {name}: {count}")
     click.echo(f"  warnings: {manifest['warnings']}")
     click.echo(f"  peak memory: {manifest['peak_memory_mb']} MB")
+    if verbose:
+        for record in manifest["phases"]:
+            click.echo(f"  phase {record['name']}: {record['seconds']:.2f} s, peak {record['peak_memory_mb']} MB")
 
 
 @main.command()
