@@ -63,6 +63,7 @@ class Maker:
         return self._source(REGISTER, "Gegenereerd register van organisaties en programma's")[1]
 
     def organisations(self, count: int) -> list:
+        """Make ``count`` organisations, each in a municipality of today; local governments work for it."""
         made = []
         for _ in range(count):
             nl, en, local = self.chosen.choice(texts.ORGANISATIONS)
@@ -89,6 +90,7 @@ class Maker:
         return made
 
     def programmes(self, count: int, organisations: list) -> list:
+        """Make ``count`` programmes, each a local action plan on a category, attributed to an organisation."""
         made = []
         for _ in range(count):
             _, nl, en = self.chosen.choice(self.concepts["categorie"])
@@ -153,6 +155,7 @@ class Maker:
         return made
 
     def _initiative(self, practice, source, activity, groups, domains, organisations, programmes) -> list:
+        """Make the triples of one initiative applying ``practice``, on a place drawn by ``WHERE``."""
         chosen = self.chosen
         where = chosen.choices([w for w, _ in WHERE], [share for _, share in WHERE])[0]
         place = None if where == "none" else chosen.choice(getattr(self.places, where))
@@ -170,7 +173,8 @@ class Maker:
             t += [ox.Triple(uri, DCT.spatial, ox.NamedNode(p)) for p in dict.fromkeys((place.uri, place.municipality))]
         if chosen.random() < 0.75:
             t.append(ox.Triple(uri, SL.runBy, self._uri(uris.ORGANISATION, runner)))
-        t += [ox.Triple(uri, SL.targetGroup, ox.NamedNode(c[0])) for c in chosen.sample(groups, chosen.randint(1, len(groups)))]
+        for_whom = chosen.sample(groups, chosen.randint(1, len(groups)))
+        t += [ox.Triple(uri, SL.targetGroup, ox.NamedNode(c[0])) for c in for_whom]
         t += [ox.Triple(uri, SL.policyDomain, ox.NamedNode(c[0])) for c in chosen.sample(domains, 1)]
         if chosen.random() < 0.15:
             t.append(ox.Triple(uri, SL.programme, self._uri(uris.PROGRAMME, chosen.choice(programmes))))
