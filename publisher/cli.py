@@ -59,23 +59,51 @@ def main(ctx, **given):
 @click.option("--allow-shrink", is_flag=True,
               help="Publish even if the build removes more than max_shrink of the practices, initiatives or "
               "organisations.")
+@click.option("--verbose", is_flag=True, help="Print each phase's wall time and peak memory (also in build.json).")
 @click.pass_context
-def build(ctx, allow_shrink):
+def build(ctx, allow_shrink, verbose):
     """Validate the graph and publish it as a store and dumps (exit 1: does not conform or removes too much;
     2: unreadable input or state; 3: another build is running)."""
+    from publisher import build as building  # here: the other commands, serve above all, need no pySHACL
+    from publisher.phases import Phases, Shown
+    shown = Shown(building.PHASES, sys.stderr, verbose)  # a bar on a terminal; plain lines in a log
     try:
-        from publisher import build as building  # here: the other commands, serve above all, need no pySHACL
-        manifest = building.build(_settings(ctx), _progress(), allow_shrink)
+        manifest = building.build(_settings(ctx), shown.report, allow_shrink, Phases(shown))
     except NotConforming as error:
+        shown.close()
         click.echo(error.report.text(), err=True)
         _fail(error)
     except PublisherError as error:
+        shown.close()
         _fail(error)
+    shown.close()
     click.echo(f"built {manifest['id']}")
     for name, count in manifest["counts"].items():
         click.echo(f"  {name}: {count}")
     click.echo(f"  warnings: {manifest['warnings']}")
     click.echo(f"  peak memory: {manifest['peak_memory_mb']} MB")
+    if verbose:
+        for record in manifest["phases"]:
+            click.echo(f"  phase {record['name']}: {record['seconds']:.2f} s, peak {record['peak_memory_mb']} MB")
+
+
+@main.command()
+@click.option("--practices", type=click.IntRange(min=1), required=True, help="How many practices to make.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same bytes.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The graph folder to write (new or empty); build it with --graph-dir OUT.")
+@click.pass_context
+def generate(ctx, practices, seed, out):
+    """Write made-up practices, initiatives, organisations and programmes in our own model into a graph folder, with
+    the places of graph_dir (exit 2: OUT is not empty)."""
+    from publisher import generate as generating
+    settings = _settings(ctx)
+    try:
+        written = generating.write(out, practices, seed, settings["graph_dir"], settings["ontology_dir"])
+    except PublisherError as error:
+        _fail(error)
+    click.echo(f"wrote {out}: {written.practices} practices, {written.initiatives} initiatives, "
+               f"{written.organisations} organisations, {written.programmes} programmes")
 
 
 @main.command()
