@@ -219,6 +219,23 @@ def test_the_json_ld_dump_holds_the_context_and_expands_to_the_turtle_dump(url):
     assert isomorphic(expanded, parse(get(f"{url}/dumps/graph.ttl"), "turtle"))
 
 
+def test_the_dump_compacted_in_parts_is_the_graph_compacted_whole(store):
+    """Parts of two triples: every subject, blank node, list and language tag crosses a part's edge somewhere."""
+    import pyoxigraph as ox
+    from publisher import context
+    made = context.of_build(str(store.folder))
+    turtle = """@prefix ex: <http://example.org/> .
+        ex:a ex:p "één"@nl, "one"@en ; ex:q [ ex:r [ ex:s 1 ] ] ; ex:l ( ex:b "twee" [ ex:t ex:c ] ) .
+        ex:b ex:p ex:a ; ex:q [ ex:r ex:a ] .
+        [ ex:p ex:a ] .
+        ex:c ex:d "2026-11-29"^^<http://www.w3.org/2001/XMLSchema#date> ."""
+    triples = sorted(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE), key=str)
+    for size in (1, 2, 5, 10_000):
+        document = json.loads(context.compact_parts(triples, made, size=size))
+        assert document["@context"] == made["@context"]
+        assert isomorphic(expand(document, {}), parse(turtle, "turtle")), size
+
+
 def test_the_processor_fetches_nothing_but_our_context(store):
     from publisher import context
     made = context.of_build(str(store.folder))
