@@ -119,7 +119,7 @@ def decline(ctx, token, reason, who):
     """Decline a proposal with a reason."""
     from publisher.moderation import review
     try:
-        review.decline(_queue(ctx), token, who, reason)
+        review.decline(_settings(ctx), _queue(ctx), token, who, reason)
     except review.ReviewError as error:
         _fail(error)
     click.echo(f"declined: {token}")

@@ -168,7 +168,11 @@ class Queue:
             if row[0] not in OPEN:
                 raise QueueError(f"proposal {token} is {row[0]} already")
             assignments = ", ".join(f"{name} = ?" for name in ("status", *fields))
-            cursor.run(f"UPDATE proposals SET {assignments} WHERE token = ?", (status, *fields.values(), token))
+            # Only while still open, checked by the row count: of two editors acting at once, one wins.
+            changed = cursor.run(f"UPDATE proposals SET {assignments} WHERE token = ? AND status IN (?, ?)",
+                                 (status, *fields.values(), token, *sorted(OPEN)))
+            if changed.rowcount != 1:
+                raise QueueError(f"proposal {token} was decided by another editor meanwhile")
             cursor.run("INSERT INTO actions (token, editor, action, detail, at) VALUES (?, ?, ?, ?, ?)",
                        (token, editor, action, str(detail), now()))
 

@@ -72,11 +72,19 @@ def accept(settings: dict, queue: Queue, token: str, editor: str, build=None) ->
     :raises ReviewError: the proposal cannot be accepted, or the build refused it (its report attached; the
         graph folder is as it was).
     """
+    with _decisions(settings):
+        return _accept(settings, queue, token, editor, build)
+
+
+@contextmanager
+def _decisions(settings: dict):
+    """Hold the lock under which every decision on a proposal is taken, across server processes and the command:
+    a decline or a question waits for an accept's build, and then finds the proposal closed."""
     folder = Path(settings["build_dir"])
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ACCEPT_LOCK, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, or the process dies
-        return _accept(settings, queue, token, editor, build)
+        yield
 
 
 def _accept(settings: dict, queue: Queue, token: str, editor: str, build) -> str:
@@ -90,19 +98,22 @@ def _accept(settings: dict, queue: Queue, token: str, editor: str, build) -> str
     key = practice.rsplit("/", 1)[-1]
     path = _target(Path(settings["graph_dir"]), proposal, practice, key)
     saved = {path: _read(path)}
-    if proposal.photo:
-        photo = Path(settings["graph_dir"]) / MEDIA / f"{key}.{SUFFIXES[proposal.photo_type]}"
-        saved[photo] = _read(photo)
-        _picture(graph, practice, proposal, photo.name, settings)
-        photo.parent.mkdir(parents=True, exist_ok=True)
-        photo.write_bytes(proposal.photo)
-    header = (f"# Proposed on {proposal.created} through the contribution form, accepted by {editor}.\n"
-              "# Reviewed in /redactie; `samenleven proposals show` gives the proposal and its log.\n\n")
-    importer.write(importer.Imported(graph, path), path, force=True, header=header)
-    code, output = (build or run_build)(settings)
+    try:
+        if proposal.photo:
+            photo = Path(settings["graph_dir"]) / MEDIA / f"{key}.{SUFFIXES[proposal.photo_type]}"
+            saved[photo] = _read(photo)
+            _picture(graph, practice, proposal, photo.name, settings)
+            photo.parent.mkdir(parents=True, exist_ok=True)
+            photo.write_bytes(proposal.photo)
+        header = (f"# Proposed on {proposal.created} through the contribution form, accepted by {editor}.\n"
+                  "# Reviewed in /redactie; `samenleven proposals show` gives the proposal and its log.\n\n")
+        importer.write(importer.Imported(graph, path), path, force=True, header=header)
+        code, output = (build or run_build)(settings)
+    except BaseException:  # a failed spawn, a killed worker: the next build must not publish it unreviewed
+        _restore(saved)
+        raise
     if code != 0:
-        for file, content in saved.items():  # put graph/ back as it was: nothing of this proposal stays
-            file.unlink(missing_ok=True) if content is None else file.write_bytes(content)
+        _restore(saved)
         queue.log(token, editor, "accept-failed", output[-REPORT_SIZE:])
         what = "another build is running; try again in a moment" if code == 3 else "the build refused it"
         raise ReviewError(f"not published: {what}", report=output, status=503 if code == 3 else 422)
@@ -173,6 +184,12 @@ def _picture(graph, practice, proposal: Proposal, name: str, settings: dict) -> 
         graph.add((image, SCHEMA.license, rdflib.URIRef(settings["license"])))
 
 
+def _restore(saved: dict) -> None:
+    """Put ``graph/`` back as it was: nothing of a proposal that was not published stays."""
+    for file, content in saved.items():
+        file.unlink(missing_ok=True) if content is None else file.write_bytes(content)
+
+
 def _read(path: Path) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
@@ -185,16 +202,17 @@ def run_build(settings: dict) -> tuple[int, str]:
     return done.returncode, (done.stdout + done.stderr).strip()
 
 
-def decline(queue: Queue, token: str, editor: str, reason: str) -> None:
+def decline(settings: dict, queue: Queue, token: str, editor: str, reason: str) -> None:
     """Decline with the reason the contributor reads on the proposal's page.
 
     :raises ReviewError: no reason, or a proposal that cannot be declined.
     """
-    open_proposal(queue, token)
     if not str(reason or "").strip():
         raise ReviewError("a decline needs a reason, for the contributor to read", status=422)
-    with _refusal():
-        queue.decline(token, editor, reason)
+    with _decisions(settings):
+        open_proposal(queue, token)
+        with _refusal():
+            queue.decline(token, editor, reason)
 
 
 def ask(settings: dict, queue: Queue, token: str, editor: str, message: str, link: str) -> Question:
@@ -202,9 +220,14 @@ def ask(settings: dict, queue: Queue, token: str, editor: str, message: str, lin
 
     :raises ReviewError: no text, a proposal that is closed, or a mail server that refused it (nothing stored).
     """
-    proposal = open_proposal(queue, token)
     if not str(message or "").strip():
         raise ReviewError("a question needs a text", status=422)
+    with _decisions(settings):
+        return _ask(settings, queue, token, editor, message, link)
+
+
+def _ask(settings: dict, queue: Queue, token: str, editor: str, message: str, link: str) -> Question:
+    proposal = open_proposal(queue, token)
     question = Question(to=proposal.contributor.get("email", ""), subject="Je voorstel aan Samenleven in diversiteit",
                         text=f"{message.strip()}\n\n{link}\n", sent=False)
     if settings["smtp"].strip() and question.to:

@@ -148,7 +148,7 @@ def accept(token):
 @blueprint.post("/<token>/weigeren")
 def decline(token):
     try:
-        review.decline(queue(), token, g.editor, request.form.get("reason", ""))
+        review.decline(settings(), queue(), token, g.editor, request.form.get("reason", ""))
     except review.ReviewError as error:
         return _refused(token, error)
     return redirect(url_for("editors.proposal", token=token), 303)
