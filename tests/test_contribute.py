@@ -321,3 +321,37 @@ def test_another_initiative_is_added_without_javascript_and_nothing_is_sent(site
     reply = person.post(valid("Twee initiatieven") + [("meer", "initiatief")])
     assert reply.status == 200 and 'name="i2.dct:title"' in reply.text and 'name="i3.dct:title"' not in reply.text
     assert 'value="Twee initiatieven in Leuven"' in reply.text and len(open_queue(settings).listing()) == before
+
+
+# --- Hostile bodies a review found answered with a 500 --------------------------------------------------------
+
+@pytest.mark.parametrize("body, media, status", [
+    (b"[" * 100_000 + b"]" * 100_000, "application/ld+json", 400),  # deeper than the JSON parser recurses
+    (json.dumps({"@id": "http://a.example/x", "http://a.example/p": {"@value": "x", "@language": "not a lang!"}})
+     .encode(), "application/ld+json", 400),  # pyld lets the tag through, RDF does not
+    (TURTLE.format(title="Diep", description='dct:description "Diep."@nl ; sl:x ' + "[ sl:x " * 3000
+                   + "1" + " ]" * 3000 + " ;").encode(), "text/turtle", 422),  # a chain Turtle writers recurse on
+    (TURTLE.format(title="Nul\\u0000", description='dct:description "Met een NUL."@nl ;').encode(), "text/turtle",
+     400)])  # PostgreSQL keeps no NUL in text
+def test_a_hostile_body_is_refused_with_a_4xx_and_a_reason(site, body, media, status):
+    got, _, answer = http(f"{site[0]}/bijdragen", body, {"Content-Type": media, "Accept": "application/json"}, "POST")
+    assert got == status and json.loads(answer)["detail"], answer[:500]
+
+
+def test_the_english_address_keeps_the_query_but_not_a_second_language(site):
+    import http.client
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(site[0]).netloc, timeout=60)
+    connection.request("GET", "/contribute?lang=nl&praktijk=sociale-cohesie")
+    answer = connection.getresponse()
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(answer.getheader("Location")).query)
+    assert answer.status == 301 and query == {"lang": ["en"], "praktijk": ["sociale-cohesie"]}
+
+
+def test_a_phones_jpeg_with_a_second_picture_is_taken_as_a_jpeg(site, person):
+    sent = io.BytesIO()
+    Image.new("RGB", (32, 24), (10, 120, 30)).save(sent, "MPO", save_all=True,
+                                                    append_images=[Image.new("RGB", (32, 24), (0, 0, 0))])
+    assert Image.open(io.BytesIO(sent.getvalue())).format == "MPO"  # what Pillow calls a multi-picture JPEG
+    reply = person.post(valid("Foto van een telefoon"), files=[("foto", "foto.jpg", sent.getvalue())])
+    assert reply.status == 303, reply.text[-2000:]
+    assert Image.open(io.BytesIO(proposal_of(site[1], reply.headers["Location"]).photo)).format == "JPEG"

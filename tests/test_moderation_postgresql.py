@@ -36,3 +36,13 @@ def test_an_editor_declines_a_proposal_kept_in_postgresql(site, built):
     assert (declined.status, declined.reason) == ("declined", "dubbel")
     assert [(a.editor, a.action) for a in queue.actions(token)] == [("an", "decline")]
     assert not (built[0]["build_dir"] / "proposals.sqlite").exists()  # nothing went to the embedded database
+
+
+def test_a_name_with_a_nul_character_is_a_wrong_login_not_a_server_error(site):
+    assert Browser(site[0]).login("an\x00", PASSWORD)[0] == 401  # PostgreSQL would refuse the NUL itself
+
+
+def test_a_proposal_with_a_nul_character_is_refused_before_postgresql(site):
+    with pytest.raises(queues.QueueError, match="NUL"):
+        site[1].submit(queues.Proposal(queues.new_token(), "new", None, "<x:y> <x:p> \"a\x00b\" .",
+                                       {"name": "Ine"}, "received", queues.now()))

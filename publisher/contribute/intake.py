@@ -20,7 +20,7 @@ from publisher.contribute import checks, fields, record
 from publisher.contribute.record import SL
 from publisher.errors import BadRequest, NotFound
 from publisher.language import N_
-from publisher.moderation.queue import Proposal, new_token, now
+from publisher.moderation.queue import Proposal, QueueError, new_token, now
 
 CHOICES = (Path(__file__).parent / "choices.rq").read_text()
 NLD = rdflib.URIRef("http://publications.europa.eu/resource/authority/language/NLD")
@@ -131,9 +131,12 @@ def queue_up(queue, settings: dict, built: record.Built, kind: str, subject: str
         raise BadRequest(f"unknown kind {kind!r}")
     data, media = photo or (None, None)
     default = uris.DEFAULT_BASE + subject[len(uris.Minter(settings["base"]).base):] if subject else None
-    return queue.submit(Proposal(token=new_token(), kind=kind, subject=default, turtle=turtle(built.graph, settings),
-                                 contributor=person, status="received", created=now(), photo=data,
-                                 photo_type=media, language=lang))
+    try:
+        return queue.submit(Proposal(token=new_token(), kind=kind, subject=default,
+                                     turtle=turtle(built.graph, settings), contributor=person, status="received",
+                                     created=now(), photo=data, photo_type=media, language=lang))
+    except QueueError as error:
+        raise BadRequest(f"the proposal cannot be kept: {error}") from None
 
 
 def check(store, built: record.Built) -> checks.Checked:

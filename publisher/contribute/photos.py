@@ -35,7 +35,7 @@ def clean(data: bytes, max_size: int) -> tuple[bytes, str]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
+                kind = "JPEG" if probe.format == "MPO" else probe.format  # a phone's JPEG with a second picture
                 probe.verify()  # the file's structure, before its pixels are decoded
             if kind not in FORMATS:
                 raise PhotoError(N_("Dit is geen JPEG-, PNG- of WebP-afbeelding."), str(kind))

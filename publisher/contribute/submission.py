@@ -21,6 +21,8 @@ from publisher import uris
 from publisher.contribute.record import SL, Built, Context, MAX_INITIATIVES
 from publisher.errors import BadRequest, HTTPProblem
 
+MAX_DEPTH = 8  # blank nodes within blank nodes: a contact point's address is 2
+
 SCHEMA = rdflib.Namespace("http://schema.org/")
 STAMPED = (PROV.wasDerivedFrom, DCT.issued, DCT.modified)
 PRACTICE_ASK = "ASK { ?thing a <https://w3id.org/samenleven/ns#Practice> }"
@@ -52,12 +54,14 @@ def parse(body: bytes, media: str, context_url: str, context: dict) -> list:
         document = json.loads(body)
         load = contexts.loader(context_url, context)
         nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": load})
+        quads = list(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))  # pyld lets through what RDF refuses
     except (SyntaxError, ValueError) as error:
         raise BadRequest(f"the body is not {media}: {' '.join(str(error).split())[:300]}") from None
+    except RecursionError:
+        raise BadRequest(f"the body is not {media} this server reads: it nests too deep") from None
     except jsonld.JsonLdError as error:
         raise BadRequest(f"the JSON-LD cannot be read (only the context at {context_url} is read, nothing is "
                          f"fetched): {' '.join(str(error).split())[:300]}") from None
-    quads = list(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
         raise BadRequest("the JSON-LD holds named graphs; send the practice in the default graph")
     return [q.triple for q in quads]
@@ -107,13 +111,19 @@ def read(graph: rdflib.Graph, build_graph, context: Context) -> Submitted:
 
 
 def _reached(graph: rdflib.Graph, roots: set) -> set:
-    """The roots and the blank nodes they lead to."""
-    seen, todo = set(roots), list(roots)
+    """The roots and the blank nodes they lead to, at most ``MAX_DEPTH`` blank nodes deep.
+
+    :raises Unprocessable: a deeper chain (no field nests so deep, and Turtle writers recurse on it).
+    """
+    seen, todo = set(roots), [(root, 0) for root in roots]
     while todo:
-        for o in graph.objects(todo.pop()):
+        node, depth = todo.pop()
+        for o in graph.objects(node):
             if isinstance(o, rdflib.BNode) and o not in seen:
+                if depth >= MAX_DEPTH:
+                    raise Unprocessable(f"the submission nests blank nodes more than {MAX_DEPTH} deep")
                 seen.add(o)
-                todo.append(o)
+                todo.append((o, depth + 1))
     return seen
 
 

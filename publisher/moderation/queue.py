@@ -204,6 +204,9 @@ def _check(proposal: Proposal) -> None:
         raise QueueError(f"photo type {proposal.photo_type!r} is not one of {', '.join(PHOTO_TYPES)}")
     if proposal.kind == "change" and not proposal.subject:
         raise QueueError("a change proposal names the practice it changes (subject)")
+    texts = (proposal.turtle, proposal.subject or "", proposal.language, *map(str, proposal.contributor.values()))
+    if any("\x00" in text for text in texts):  # PostgreSQL keeps no NUL in text, and no reader needs one
+        raise QueueError("a proposal's text holds a NUL character (U+0000)")
 
 
 def _proposal(row) -> Proposal:

@@ -117,6 +117,9 @@ class Remote:
             raise Unavailable(f"the query was stopped after {timeout:g} s, the limit of this endpoint. Narrow it "
                               "down (a LIMIT, fewer patterns) or download a dump and query it locally.",
                               limit="query_timeout") from None
+        except OSError as error:  # the connection broke while the answer came
+            log.error("the store at %s broke off an answer: %s", self.endpoint, error)
+            raise Unavailable(f"the store at {self.endpoint} broke off its answer; try again later") from None
         finally:
             if timeout is not None:
                 self._slots.release()
@@ -137,7 +140,7 @@ class Remote:
         try:
             with self._send(bindings.bind(query, bound), self.timeout, [self.graph], None) as response:
                 return _materialized(_parsed(response))
-        except (_Refused, TimeoutError, SyntaxError) as error:
+        except (_Refused, OSError, SyntaxError, ValueError) as error:  # OSError: a timeout, a broken connection
             log.error("the store at %s failed a query: %s", self.endpoint, error)
             raise Unavailable(f"the store at {self.endpoint} could not answer; the error is in the server's "
                               "log") from None

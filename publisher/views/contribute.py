@@ -53,7 +53,8 @@ def _queue():
 @blueprint.get("/contribute")
 def english():
     """Send the English address to the form in English."""
-    return redirect(url_for("contribute.form", lang="en", **request.args.to_dict()), 301)
+    kept = {name: value for name, value in request.args.items() if name != "lang" and not name.startswith("_")}
+    return redirect(url_for("contribute.form", **kept, lang="en"), 301)
 
 
 @blueprint.get("/bijdragen")
