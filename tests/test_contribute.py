@@ -11,6 +11,7 @@ import re
 import shutil
 import time
 import urllib.parse
+from html.parser import HTMLParser
 
 import pytest
 import rdflib
@@ -355,3 +356,55 @@ def test_a_phones_jpeg_with_a_second_picture_is_taken_as_a_jpeg(site, person):
     reply = person.post(valid("Foto van een telefoon"), files=[("foto", "foto.jpg", sent.getvalue())])
     assert reply.status == 303, reply.text[-2000:]
     assert Image.open(io.BytesIO(proposal_of(site[1], reply.headers["Location"]).photo)).format == "JPEG"
+
+
+class Filled(HTMLParser):
+    """What a browser sends of the form as it is filled in: inputs, checked boxes, chosen options, text areas."""
+
+    def __init__(self):
+        super().__init__()
+        self.pairs, self.select, self.area = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") and attrs.get("type") not in ("hidden", "file", "submit"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.pairs.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "select":
+            self.select = attrs.get("name")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.pairs.append((self.select, attrs.get("value") or ""))
+        elif tag == "textarea":
+            self.area = [attrs.get("name"), ""]
+
+    def handle_data(self, data):
+        if self.area is not None:
+            self.area[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.area:
+            self.pairs.append(tuple(self.area))
+            self.area = None
+
+
+def test_a_change_sent_as_filled_in_keeps_what_the_form_does_not_show(site):
+    """The form edits the Dutch texts; a change replaces the practice's file, so it must carry the English titles
+    and the links the form leaves to the editors, or accepting it would delete them."""
+    url, settings = site
+    fixture = rdflib.Graph().parse(GRAPH / "praktijk-sociale-cohesie.ttl")
+    practice = rdflib.URIRef("https://w3id.org/samenleven/id/praktijk/sociale-cohesie")
+    english = {t for t in fixture.objects(practice, DCT.title) if t.language == "en"}
+    sources = set(fixture.objects(practice, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+    assert english and sources  # what the test is about is in the fixture
+    browser = Browser(url)
+    reader = Filled()
+    reader.feed(browser.open_form("/bijdragen?praktijk=sociale-cohesie").text)
+    time.sleep(WAIT + 0.5)  # the minimum fill time of the test server, not a measurement
+    typed = {"bijdrager.name": "Ine", "bijdrager.email": "ine@example.org"}  # who sends it: never pre-filled
+    reply = browser.post([(name, typed.get(name, value)) for name, value in reader.pairs])
+    assert reply.status == 303, re.findall(r'class="error"[^>]*>([^<]*)', reply.text)
+    sent = rdflib.Graph().parse(data=proposal_of(settings, reply.headers["Location"]).turtle, format="turtle")
+    assert english <= set(sent.objects(practice, DCT.title))
+    assert sources <= set(sent.objects(practice, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))

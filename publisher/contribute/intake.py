@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import DCTERMS as DCT, RDF
+from rdflib.namespace import DCTERMS as DCT, RDF, XSD
 
 from publisher import linker as linking
 from publisher import uris
@@ -82,17 +82,45 @@ def add_source(graph: rdflib.Graph, ctx: record.Context) -> None:
 
 
 def carry(store, built: record.Built, shown: fields.Form, ctx: record.Context) -> None:
-    """Keep, in a change, the links of the practice and its initiatives that the form leaves to the editors
-    (organisations, programmes, sources): a change proposes what the form shows, not to drop the rest."""
+    """Keep, in a change, what the form does not show: the statements it leaves to the editors (organisations,
+    programmes, sources, an accepted photo's ``schema:image``) and the texts in other languages than the Dutch it
+    edits. A change proposes what the form shows, not to drop the rest: its file replaces the practice's."""
     for node, prefix in built.blocks.items():
         shape = shown.practice if prefix == "" else shown.initiative if prefix.count(".") == 1 else None
         if shape is None or str(node) not in {ctx.subject, *ctx.own}:
             continue
         for path, objects in record.statements(store.graph, str(node)).items():
-            if path in shape.left and path != str(SL.appliesPractice):
-                for o in objects:
-                    if isinstance(o, ox.NamedNode):
-                        built.graph.add((node, rdflib.URIRef(path), rdflib.URIRef(o.value)))
+            if path == str(SL.appliesPractice):
+                continue
+            left = path in shape.left
+            for o in objects:
+                if left or isinstance(o, ox.Literal) and o.language not in (None, "", "nl"):
+                    _kept(built.graph, node, rdflib.URIRef(path), o)
+
+
+def _kept(graph: rdflib.Graph, node, path, value) -> None:
+    """Add a statement of the build to a proposal: a blank node's own statements (one level, as
+    ``record.statements`` gives them) under a new blank node."""
+    if isinstance(value, dict):
+        blank = rdflib.BNode()
+        graph.add((node, path, blank))
+        for inner, objects in value.items():
+            for o in objects:
+                if not isinstance(o, (dict, ox.BlankNode)):
+                    graph.add((blank, rdflib.URIRef(inner), _term(o)))
+    elif not isinstance(value, ox.BlankNode):
+        graph.add((node, path, _term(value)))
+
+
+def _term(term):
+    """An rdflib term of a pyoxigraph IRI or literal."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return rdflib.Literal(term.value)  # as the graph's files write a plain string
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def exists(store, built: record.Built) -> bool:
