@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 
 from conftest import GRAPH, PROJECT
 from publisher import build, config, parts, shacl, validate
+from test_shapes import context  # noqa: F401 (the fixture: the ontology, the schemes and the shapes)
 
 EXAMPLES = PROJECT / "tests" / "shapes"
 CASES = sorted((EXAMPLES / "valid").glob("*.ttl")) + sorted((EXAMPLES / "invalid").glob("*.ttl"))
@@ -22,15 +23,6 @@ FAST, REFERENCE = "turbo", "pyshacl"
 def test_the_engines_are_the_fast_one_first_and_the_reference():
     assert shacl.ENGINES == (FAST, REFERENCE)
     assert config.load({})["validator"] == FAST
-
-
-@pytest.fixture(scope="module")
-def context():
-    """The ontology and the schemes, which the examples may refer to, and the shapes."""
-    graph = rdflib.Graph()
-    for path in sorted((PROJECT / "ontology").rglob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph, validate.shapes_graph(PROJECT / "shapes")
 
 
 def assert_same(fast: validate.Report, reference: validate.Report):
@@ -44,7 +36,7 @@ def assert_same(fast: validate.Report, reference: validate.Report):
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_each_worked_example_gets_the_same_report(context, path):
+def test_each_worked_example_gets_the_same_report(context, path):  # noqa: F811 (a fixture)
     ontology, shapes = context
     reports = {}
     for engine in (FAST, REFERENCE):
@@ -74,7 +66,7 @@ def test_the_fixture_graph_with_every_invalid_example_injected_gets_the_same_rep
     assert any(r.focus.startswith("a blank node of <") for r in reference.violations)  # a contact point's holder
 
 
-def test_parts_are_refused_to_shapes_that_look_backwards(context):
+def test_parts_are_refused_to_shapes_that_look_backwards(context):  # noqa: F811 (a fixture)
     """An inverse path reaches triples whose subject is elsewhere: such shapes are validated whole."""
     _, shapes = context
     assert parts.safe(shapes)
