@@ -154,12 +154,16 @@ class Browser:
 
 def _stale(element) -> bool:
     """Whether ``element`` belongs to a page that has been left."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     try:
         element.tag_name
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as error:
+        # Asked while the new page replaces the old, chromedriver may say so in its own words (seen in CI:
+        # "Node with given id does not belong to the document"); any other error is asked again at the next poll.
+        return "does not belong to the document" in str(error)
 
 
 def elsewhere(urls, allowed: str) -> list[str]:
