@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask
 
-from publisher import address, isolation, queries, shares, views
+from publisher import address, answercache, isolation, queries, shares, views
 from publisher import config as settings_table
 from publisher.moderation import sessions
 from publisher import store as stores
@@ -30,6 +30,10 @@ def create_app(config=None, builds=None) -> Flask:
     app.extensions["samenleven.store"] = builds or stores.Holder(settings, isolate=isolated)
     app.extensions["samenleven.shares"] = shares.Shares(settings["client_queries"])
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
+    if settings["answer_cache_mb"] > 0:  # inside the address's middleware: its key is the public address
+        app.wsgi_app = answercache.AnswerCache(app.wsgi_app, app.extensions["samenleven.store"],
+                                               settings["answer_cache_mb"], app.config)
+        app.extensions["samenleven.answers"] = app.wsgi_app
     address.install(app, settings)  # before the views: an untrusted host is refused before anything else runs
     sessions.install(app, settings)  # the editors' session cookie and CSRF tokens (issue 15)
     views.register(app)

@@ -144,6 +144,9 @@ SETTINGS = (
             "The SPARQL 1.1 query endpoint of a remote store holding the graph (`http://127.0.0.1:7878/query`); "
             "empty: each build's own embedded store. The server then serves the build `samenleven load` last put "
             "there (`loaded` in build_dir); its other files still come from build_dir."),
+    Setting("answer_cache_mb", 64,
+            "MiB of finished answers of the build in use that each server process keeps and gives again without "
+            "rendering or querying (least recently used out first; emptied when another build is served); 0: none."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import unquote_to_bytes, urlencode
 
 import pyoxigraph as ox
-from flask import Flask, Response, current_app, g, make_response, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
 from publisher import language, uris
@@ -201,7 +201,8 @@ def _cache(response: Response) -> Response:
     """Let clients and proxies keep what a build answered, and revalidate it: ETag, Last-Modified, 304.
 
     The ETag is the build's identity plus the representation (the URL, media type, language and profile), so a new
-    build changes every ETag and one build never gives two bodies the same one (RFC 9110, 8.8.3).
+    build changes every ETag and one build never gives two bodies the same one (RFC 9110, 8.8.3). The answer is then
+    kept (``publisher.answercache``): the next request for it, conditional or not, is answered before any view runs.
     """
     built = g.get("build")
     if built is None or request.method not in ("GET", "HEAD") or response.status_code != 200:
@@ -218,6 +219,9 @@ def _cache(response: Response) -> Response:
     response.cache_control.public = True
     if response.cache_control.max_age is None:
         response.cache_control.max_age = settings()["cache_max_age"]
+    answers = current_app.extensions.get("samenleven.answers")
+    if answers is not None:  # kept whole, before a 304 leaves out its body (``publisher.answercache``)
+        answers.keep(request.environ, response, built.manifest["id"], session)
     return response.make_conditional(request)
 
 
