@@ -24,7 +24,6 @@ LABELS = (SKOS.prefLabel, DCT.title, RDFS.label, SCHEMA.name, FOAF.name)
 _HERE = Path(__file__).parent
 INVERSE_COUNTS = (_HERE / "inverse_counts.rq").read_text()
 INVERSE_PAGE = (_HERE / "inverse_page.rq").read_text()
-USAGE = (_HERE / "concept_usage.rq").read_text()
 
 
 @dataclass
@@ -117,13 +116,6 @@ def describe(store: ox.Store, uri: str, page: int = 1, size: int = 100, supers=N
     linked |= {s for group in inverse for s in group.subjects}
     linked.discard(node)
     return Description(node, own, (labels_of or labels)(store, linked), inverse, page, size)
-
-
-def usage(graph, scheme: ox.NamedNode) -> list:
-    """Return each concept of a scheme in ``graph`` (a ``Graph``) with how many practices and initiatives use it;
-    none for other resources."""
-    rows = graph.select(USAGE, scheme=scheme)
-    return [(row["concept"], int(row["practices"].value), int(row["initiatives"].value)) for row in rows]
 
 
 def concise(store: ox.Store, node: ox.NamedNode) -> list:

@@ -16,7 +16,6 @@ from publisher.formats import HTML
 from publisher.presentation import Presenter
 from publisher.artefacts import MAP
 from publisher.contribute.record import practice_key
-from publisher.store import description as descriptions
 from publisher.uris import Minter
 from publisher.views import get_store, in_language, local, page_language, serialize, settings
 from publisher.views.representation import OFFERED, alternates, negotiated, serialize_graph
@@ -60,7 +59,7 @@ def document(key):
 
 def html(description, key: str) -> Response:
     store, lang = get_store(), page_language()
-    usage = descriptions.usage(store.graph, description.uri)  # a scheme lists its concepts with their use
+    usage = browse.used(store, Minter(settings()["base"]), description.uri.value)  # a scheme's concepts, their use
     description.labels += store.labels(concept for concept, _, _ in usage)
     presenter = Presenter(store.layout, lang, local)
     page = presenter.page(description)
