@@ -108,6 +108,8 @@ class AnswerCache:
             return
         if any(not cookie.startswith(COOKIE + "=") for cookie in response.headers.getlist("Set-Cookie")):
             return
+        if session.accessed:
+            response.vary.add("Cookie")  # as Flask's session interface adds after this, so kept headers are sent ones
         body = response.get_data()
         headers = response.get_wsgi_headers(environ).to_wsgi_list()  # as sent: Content-Length, absolute locations
         unchanged = list(headers)
