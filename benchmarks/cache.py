@@ -27,6 +27,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+# Every wrk connection comes from 127.0.0.1: the per-client share of query processes would refuse all but one.
+LOAD = {"client_queries": 64, "query_queue_wait": 30}
 PRACTICE = "SELECT ?p WHERE { ?p a <https://w3id.org/samenleven/ns#Practice> } LIMIT 1"
 
 
@@ -53,7 +55,8 @@ def wait(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 def publisher(build_dir: Path, source: Path, **settings) -> tuple[subprocess.Popen, str]:
     """``samenleven serve --workers 2`` from the source tree ``source``."""
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(source), **{f"SAMENLEVEN_{k.upper()}": str(v) for k, v in settings.items()})
+    env = dict(os.environ, PYTHONPATH=str(source),
+               **{f"SAMENLEVEN_{k.upper()}": str(v) for k, v in {**LOAD, **settings}.items()})
     process = subprocess.Popen([sys.executable, "-m", "publisher", "--build-dir", str(build_dir), "serve", "--port",
                                 str(port), "--workers", "2"], cwd=source, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -116,12 +119,17 @@ def measure(build_dir: Path, before: Path | None = None, seconds: int = 10, roun
                         target = url + on_oxigraph
                     else:
                         target = url + path
-                    found.setdefault(case, {}).setdefault(name, []).append(
-                        wrk(target, headers, seconds, connections))
+                    rate = wrk(target, headers, seconds, connections)
+                    print(f"{case} | {name} | {rate:.0f}", file=sys.stderr, flush=True)
+                    found.setdefault(case, {}).setdefault(name, []).append(rate)
     finally:
         for process, _ in started.values():
             process.terminate()
-            process.wait(15)
+        for process, _ in started.values():
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
     return found
 
 
