@@ -76,7 +76,7 @@ def oxigraph(build_dir: Path) -> tuple[subprocess.Popen, str]:
 
 def wrk(url: str, headers: dict, seconds: int, connections: int) -> float:
     """Requests per second that wrk saw answered 2xx/3xx on ``url``; an error rate over 1% is an error."""
-    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
@@ -119,6 +119,7 @@ def measure(build_dir: Path, before: Path | None = None, seconds: int = 10, roun
                         target = url + on_oxigraph
                     else:
                         target = url + path
+                    wrk(target, headers, 2, connections)  # warm: each worker has made (and kept) the answer
                     rate = wrk(target, headers, seconds, connections)
                     print(f"{case} | {name} | {rate:.0f}", file=sys.stderr, flush=True)
                     found.setdefault(case, {}).setdefault(name, []).append(rate)
