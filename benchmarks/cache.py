@@ -119,7 +119,7 @@ def measure(build_dir: Path, before: Path | None = None, seconds: int = 10, roun
                         target = url + on_oxigraph
                     else:
                         target = url + path
-                    wrk(target, headers, 2, connections)  # warm: each worker has made (and kept) the answer
+                    wrk(target, headers, 4, connections)  # warm: each worker has made (and kept) the answer
                     rate = wrk(target, headers, seconds, connections)
                     print(f"{case} | {name} | {rate:.0f}", file=sys.stderr, flush=True)
                     found.setdefault(case, {}).setdefault(name, []).append(rate)
@@ -131,6 +131,25 @@ def measure(build_dir: Path, before: Path | None = None, seconds: int = 10, roun
                 process.wait(30)
             except subprocess.TimeoutExpired:
                 process.kill()
+    return found
+
+
+def startup(build_dir: Path, paths=("/robots.txt", "/", "/doc/gemeente/44021")) -> dict:
+    """Seconds from spawning ``samenleven serve --workers 2`` to the first 200 on each of ``paths`` (asked in turn,
+    each the first of its kind)."""
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "publisher", "--build-dir", str(build_dir), "serve", "--port",
+                                str(port), "--workers", "2"], cwd=PROJECT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    found = {}
+    try:
+        for path in paths:
+            wait(f"http://127.0.0.1:{port}{path}", process, 300)
+            found[path] = time.perf_counter() - start
+    finally:
+        process.terminate()
+        process.wait(30)
     return found
 
 
@@ -158,6 +177,8 @@ def main() -> None:
           f"{args.seconds} s each; load average before {load[0]:.1f}, after {os.getloadavg()[0]:.1f}, "
           f"{os.cpu_count()} cores\n")
     print(table(found))
+    print("\nstart-up, seconds from spawn to the first 200: " +
+          ", ".join(f"{path} {seconds:.1f}" for path, seconds in startup(args.build_dir).items()))
 
 
 if __name__ == "__main__":
