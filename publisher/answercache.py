@@ -14,8 +14,10 @@ emptied when another build is served.
 Never kept: errors, ``429`` and ``503`` (they say something about the moment, not the build), anything of a request
 that carries the editors' session cookie, and what writes into the session (a form's CSRF token). Kept: an answer
 cut at ``max_rows`` (``Results-Truncated``), which is a function of the query, the build and the setting like
-any other. A kept answer starts no query, so it takes no share of ``client_queries`` (that share guards the
-query processes); a rate per client address is nginx's (``samenleven deploy nginx``), in front of this cache.
+any other. A kept answer starts no query, so it takes no share of ``client_queries``; but a client that has its share of
+queries running gets the kept answer of a query (``/sparql``, a canned query) as it would get the query, a 429
+from the view, so the cache opens no way around the share. A rate per client address is nginx's (``samenleven
+deploy nginx``), in front of this cache, and counts every request.
 """
 
 import threading
@@ -34,8 +36,9 @@ OVERHEAD = 512  # bytes counted per entry beyond its body, headers and key: the 
 class AnswerCache:
     """WSGI middleware over ``app`` that answers from the answers kept for ``builds``' build in use."""
 
-    def __init__(self, app, builds, megabytes: float, config):
+    def __init__(self, app, builds, megabytes: float, config, shares):
         self.app, self.builds, self.config = app, builds, config  # config: the app's, for its session cookie
+        self.shares = shares  # a query's kept answer is refused, as the query is, to a client past its share
         self.limit = int(megabytes * 2**20)
         self.largest = self.limit // 8  # one answer may not push out most of the others
         self.size, self.build = 0, None
@@ -50,14 +53,14 @@ class AnswerCache:
                 found = self._kept.get(key)
                 if found is not None:
                     self._kept.move_to_end(key)
-            if found is not None:
+            if found is not None and not (found[5] and self.shares.full(environ.get("REMOTE_ADDR"))):
                 return self.answer(found, environ, start_response)
         return self.app(environ, start_response)
 
     @staticmethod
     def answer(found: tuple, environ, start_response):
         """Give a kept answer as it was sent, or a 304 with the headers a 304 keeps (RFC 9110, 15.4.5)."""
-        headers, unchanged, body, tag, modified, _ = found
+        headers, unchanged, body, tag, modified, _, _ = found
         if ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) and \
                 not is_resource_modified(environ, etag=tag, last_modified=modified):
             start_response("304 NOT MODIFIED", list(unchanged))
@@ -97,7 +100,7 @@ class AnswerCache:
                 self.size, self.build = 0, build
         return build
 
-    def keep(self, environ, response, build: str, session) -> None:
+    def keep(self, environ, response, build: str, session, queried: bool = False) -> None:
         """Keep ``response`` for the request of ``environ`` if it is an answer of ``build`` that anyone may get."""
         key = environ.get(KEY)
         if key is None or key[0] != build or key[0] != self.build or response.status_code != 200 \
@@ -124,7 +127,7 @@ class AnswerCache:
             old = self._kept.pop(key, None)
             if old is not None:
                 self.size -= old[-1]
-            self._kept[key] = (headers, unchanged, body, tag, response.last_modified, size)
+            self._kept[key] = (headers, unchanged, body, tag, response.last_modified, queried, size)
             self.size += size
             while self.size > self.limit:
                 _, dropped = self._kept.popitem(last=False)

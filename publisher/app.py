@@ -32,7 +32,8 @@ def create_app(config=None, builds=None) -> Flask:
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
     if settings["answer_cache_mb"] > 0:  # inside the address's middleware: its key is the public address
         app.wsgi_app = answercache.AnswerCache(app.wsgi_app, app.extensions["samenleven.store"],
-                                               settings["answer_cache_mb"], app.config)
+                                               settings["answer_cache_mb"], app.config,
+                                               app.extensions["samenleven.shares"])
         app.extensions["samenleven.answers"] = app.wsgi_app
     address.install(app, settings)  # before the views: an untrusted host is refused before anything else runs
     sessions.install(app, settings)  # the editors' session cookie and CSRF tokens (issue 15)

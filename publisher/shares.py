@@ -21,6 +21,11 @@ class Shares:
         self._running: Counter = Counter()
         self._lock = threading.Lock()
 
+    def full(self, client: str | None) -> bool:
+        """Whether ``client`` has its ``per_client`` queries running (a kept answer of a query is then refused too)."""
+        with self._lock:
+            return self._running[client or "unknown"] >= self.per_client
+
     @contextmanager
     def hold(self, client: str | None):
         """Count one query of ``client`` while the block runs.

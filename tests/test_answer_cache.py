@@ -141,3 +141,36 @@ def test_a_new_build_is_never_answered_from_the_old_one(graph_copy, tmp_path):
             assert now["ETag"] != headers["ETag"]
     finally:
         stop_server(process)
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # runs until query_timeout
+CHEAP = "SELECT ?s WHERE { ?s a <https://w3id.org/samenleven/ns#Practice> } LIMIT 1"
+
+
+def test_a_client_past_its_share_gets_a_429_for_a_kept_answer_too(built):
+    """The cache opens no way around ``client_queries``: a client with its query running is refused a kept answer
+    of a query as it is refused the query; another client gets the kept answer."""
+    import threading
+    import time
+    process, url = start_server(built[0]["build_dir"], proxy_hops=1, query_timeout=8)
+    greedy, other = {"X-Forwarded-For": "198.51.100.7"}, {"X-Forwarded-For": "203.0.113.9"}
+    try:
+        kept = http(url + sparql(CHEAP), headers={**greedy, "Accept": "application/json"})
+        assert kept[0] == 200
+        runaway = threading.Thread(target=http, args=(url + sparql(RUNAWAY),), daemon=True,
+                                   kwargs={"headers": {**greedy, "Accept": "application/json"}})
+        runaway.start()
+        refused = None
+        for _ in range(100):  # until the runaway holds the greedy client's share
+            time.sleep(0.1)
+            status, headers, body = http(url + sparql(CHEAP), headers={**greedy, "Accept": "application/json"})
+            if status != 200:
+                refused = (status, headers, body)
+                break
+        assert refused is not None and refused[0] == 429 and b"client_queries" in refused[2]
+        assert runaway.is_alive()
+        status, _, body = http(url + sparql(CHEAP), headers={**other, "Accept": "application/json"})
+        assert status == 200 and body == kept[2]
+        runaway.join(30)
+    finally:
+        stop_server(process)

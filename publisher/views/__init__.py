@@ -221,7 +221,7 @@ def _cache(response: Response) -> Response:
         response.cache_control.max_age = settings()["cache_max_age"]
     answers = current_app.extensions.get("samenleven.answers")
     if answers is not None:  # kept whole, before a 304 leaves out its body (``publisher.answercache``)
-        answers.keep(request.environ, response, built.manifest["id"], session)
+        answers.keep(request.environ, response, built.manifest["id"], session, g.get("queried", False))
     return response.make_conditional(request)
 
 

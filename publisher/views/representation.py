@@ -6,7 +6,7 @@ change or go without touching another (issue 11).
 """
 
 import pyoxigraph as ox
-from flask import Response, current_app, request, send_file
+from flask import Response, current_app, g, request, send_file
 
 from publisher import context, formats, readable, selfdoc
 from publisher import store as stores
@@ -55,6 +55,7 @@ def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
     job = stores.Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {},
                      prefixes=PREFIXES, default_graphs=operation.default_graphs if operation else None,
                      named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
+    g.queried = True  # its answer, when kept, is refused as this is to a client past its share (answercache)
     with current_app.extensions["samenleven.shares"].hold(request.remote_addr):
         answer = stores.checked(get_store().graph.run(job, s["query_timeout"]), job)
     if answer.error == "format":
