@@ -52,7 +52,8 @@ def values(store, parameter) -> list:
     if parameter.type == "concept":
         return sorted({row["code"].value for row in store.graph.select(CONCEPTS)})
     every = [row["code"].value for row in store.graph.select(CODES)]
-    return sorted({row["code"].value for row in store.graph.select(PLACED)} | set(every[::20]))
+    codes = sorted({row["code"].value for row in store.graph.select(PLACED)} | set(every[::20]))
+    return codes if parameter.required else [None] + codes  # an optional one is also left out
 
 
 @pytest.mark.parametrize("name", REWRITTEN)
