@@ -72,16 +72,21 @@ def _free_port() -> int:
 
 
 def _wait(process, url: str, seconds: float = 600) -> None:
+    """Wait until ``url`` answers; stop ``process`` if it does not (or the wait is interrupted)."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server stopped ({process.returncode})")
-        try:
-            urllib.request.urlopen(url, timeout=5).read()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{url}: the server stopped ({process.returncode})")
+            try:
+                urllib.request.urlopen(url, timeout=5).read()
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"{url} did not answer within {seconds} s")
+    except BaseException:
+        process.kill()
+        raise
 
 
 def _probe(root: str, path: str, iri: str) -> str:
