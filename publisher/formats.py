@@ -97,6 +97,9 @@ def by_name(offered, name: str) -> Format | None:
     return None
 
 
+_CHOSEN: dict = {}  # (offered, Accept) -> the media type chosen
+
+
 def negotiate(offered, request, name: str | None = None) -> Format:
     """Pick the representation: ``name`` (a suffix), else the ``format`` (or ``output``) parameter, else ``Accept``.
 
@@ -116,8 +119,14 @@ def negotiate(offered, request, name: str | None = None) -> Format:
         chosen = by_name(offered, value)
         if chosen:
             return chosen
-    types = [fmt.media_type for fmt in offered] + [alias for fmt in offered for alias in fmt.aliases if "/" in alias]
-    best = request.accept_mimetypes.best_match(types) if request.accept_mimetypes else types[0]
+    accept = request.headers.get("Accept", "")
+    key = (offered, accept)
+    if key not in _CHOSEN:  # clients send few distinct Accept headers: parse each once (issue 14's profile)
+        if len(_CHOSEN) > 1024:
+            _CHOSEN.clear()
+        types = [fmt.media_type for fmt in offered] + [a for fmt in offered for a in fmt.aliases if "/" in a]
+        _CHOSEN[key] = request.accept_mimetypes.best_match(types) if request.accept_mimetypes else types[0]
+    best = _CHOSEN[key]
     if best is None:
         if values:
             raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij format=%(format)s of bij "

@@ -111,6 +111,8 @@ def outline(text: str) -> Outline:
     ['http://e.example/s', 'http://f.example/']
     """
     found = _read(list(tokens(text)))
+    if not mentions_service(text):  # the other readings only add services, and each needs the word in the text
+        return found
     for reading in (list(tokens(text, _READINGS[1])), list(tokens(unescape(text)))):
         found.services += [s for s in _read(reading).services if s not in found.services]
     return found

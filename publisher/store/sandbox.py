@@ -6,11 +6,13 @@ process is killed (SIGKILL: its core and memory are freed at once) and a fresh o
 Each worker caps its own memory (``query_memory``: an allocation past it kills the worker, which is replaced)
 and, unless SERVICE calls are allowed, leaves the network before it opens the store (``publisher.isolation``).
 A query waits at most ``query_queue_wait`` for a free worker. Workers are started when first needed and reused;
-the results cross back already serialized, capped at ``max_rows`` and ``max_result_size``.
+jobs and results cross the pipe as bytes (``publisher.store.wire``), the results already serialized, capped at
+``max_rows`` and ``max_result_size``; the server reads no answer longer than that cap allows.
 """
 
 import math
 import multiprocessing
+import select
 import signal
 import threading
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from publisher import isolation
+from publisher.store import wire
 from publisher.store.answers import Answer, Job, answer
 from publisher.errors import Unavailable
 
@@ -26,6 +29,7 @@ _CONTEXT = multiprocessing.get_context("spawn")  # no fork: the parent may hold 
 # How a worker that ran out of memory dies: Rust aborts on a failed allocation, the C++ of RocksDB may crash on
 # one, and the kernel's OOM killer sends SIGKILL.
 _MEMORY_DEATHS = {-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL}
+_HEAD = 1 << 20  # room for an answer's head (its error message) beside the body's cap
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,21 @@ class _Worker:
             raise
         finally:
             child.close()
+        self.sender = wire.Sender()
+        self.poller = select.poll()  # readable, or hung up when the process died
+        self.poller.register(self.connection.fileno(), select.POLLIN)
 
     def ask(self, job: Job, timeout: float) -> Answer:
-        self.connection.send(job)
-        if not self.connection.poll(timeout):
+        """Send ``job`` and wait for its answer.
+
+        :raises TimeoutError: no answer within ``timeout`` seconds.
+        :raises EOFError, OSError: the process ended, or sent more than an answer may hold.
+        """
+        self.connection.send_bytes(self.sender.job(job))
+        # One poll object per worker, made once: Connection.poll builds a selector on every call.
+        if not self.poller.poll(math.ceil(timeout * 1000)):
             raise TimeoutError
-        return self.connection.recv()
+        return wire.read_answer(self.connection.recv_bytes(min(job.max_bytes, 1 << 62) + _HEAD))
 
     def kill(self) -> None:
         self.process.kill()
@@ -144,21 +157,21 @@ def _serve(path: str, connection, limits: Limits) -> None:
             isolation.cut_network()  # first: the kernel allows it only while the process has a single thread
         isolation.cap_memory(limits.memory)
     except OSError as error:  # fail closed: a worker that could not be isolated runs nothing
-        refusal = Answer(error="isolation", message=str(error))
+        refusal = wire.answer(Answer(error="isolation", message=str(error)))
         while _receive(connection) is not None:
-            connection.send(refusal)
+            connection.send_bytes(refusal)
         return
-    store = ox.Store.read_only(path)
-    while (job := _receive(connection)) is not None:
+    store, receiver = ox.Store.read_only(path), wire.Receiver()
+    while (data := _receive(connection)) is not None:
         try:
-            connection.send(answer(store, job))
+            connection.send_bytes(wire.answer(answer(store, receiver.job(data))))
         except MemoryError:
-            connection.send(Answer(error="memory"))
+            connection.send_bytes(wire.answer(Answer(error="memory")))
             return
 
 
-def _receive(connection) -> Job | None:
+def _receive(connection) -> bytes | None:
     try:
-        return connection.recv()
+        return connection.recv_bytes()
     except EOFError:
         return None
