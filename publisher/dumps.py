@@ -62,8 +62,9 @@ def write_jsonld(folder: Path, triples: list) -> None:
     """Write the JSON-LD dump, compacted with the build's context (``/context.jsonld``), which it holds in full: a
     dump is read where it was downloaded to, so it needs no other file to be read."""
     made = context.of_build(str(folder), tuple(selfdoc.TERMS.items()))
-    # In parts: at 10,000 generated practices the same 90 MB document, with 0.2 GB more memory instead of 1.4 GB.
-    (folder / "graph.jsonld").write_bytes(context.compact_parts(sorted(triples, key=str), made, indent=1))
+    # In parts, written as they are made: at 10,000 generated practices 0.2 GB more memory instead of 1.4 GB.
+    with open(folder / "graph.jsonld", "wb") as stream:
+        context.write_parts(stream, sorted(triples, key=str), made)
 
 
 def describe(folder: Path, names) -> dict:
