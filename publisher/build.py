@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from publisher import dumps, facets, feed, history, inference, kinds, loader, maps, shrink, state, tables, validate
 from publisher import searchindex
+from publisher.indexes import index
 from publisher.phases import Phases
 from publisher import statistics as figures  # build.statistics is VoID's
 from publisher.artefacts import KINDS, MANIFEST, MEDIA, ONTOLOGY, SHAPES, STORE, current  # noqa: F401 (build.X)
@@ -203,7 +204,8 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
         with phase("feed"):
             downloads += feed.write(partial, members, record, prepared.triples, settings["base"])
         with phase("tables"):
-            downloads += tables.write(partial, published, settings["base"], registry)
+            indexed = index(published)  # by subject: for the tables and the search index
+            downloads += tables.write(partial, published, settings["base"], registry, indexed)
         with phase("map"):
             maps.write(partial, settings["graph_dir"])
         if (Path(settings["graph_dir"]) / MEDIA).is_dir():  # accepted photos (issue 15), served at /media/
@@ -213,7 +215,8 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
             with phase("statistics"):
                 figures.write(partial, graph, settings["base"])  # what the statistics page shows (issue 13)
             with phase("search index"):
-                searchindex.write(partial, graph, published, settings["base"], registry)  # the search engine
+                searchindex.write(partial, graph, published, settings["base"], registry, indexed)  # search engine
+            del indexed
             with phase("facets"):
                 facets.write(partial, graph, settings["base"], registry)  # the lists' facet postings
         finally:
