@@ -15,8 +15,8 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from operator import itemgetter
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
