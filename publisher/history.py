@@ -27,9 +27,13 @@ def digests(triples, registry: Registry) -> dict[str, str]:
     triples_of = outgoing(index(triples))
     found = {}
     for subject in registry.typed(triples, "tracked"):
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in bounded(subject, triples_of))
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        lines = sorted(str(quad) for quad in dataset)
+        described = bounded(subject, triples_of)
+        if any(isinstance(t.object, ox.BlankNode) for t in described):
+            dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in described)
+            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+            lines = sorted(str(quad) for quad in dataset)
+        else:  # RDFC-1.0 relabels blank nodes only: without one, the canonical form is the set of its triples
+            lines = sorted({str(t) for t in described})
         found[subject.value] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return found
 

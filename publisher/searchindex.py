@@ -50,10 +50,11 @@ class NoFullText(PublisherError):
     exit_code = 2
 
 
-def write(folder: Path, graph: Graph, triples, base: str, registry: Registry) -> None:
+def write(folder: Path, graph: Graph, triples, base: str, registry: Registry, indexed: dict | None = None) -> None:
     """Index the resources of ``triples`` into ``folder/search.sqlite``, rolling places up on ``graph``, the
     build's store.
 
+    :param indexed: ``indexes.index(triples)``, when the caller has it already.
     :raises NoFullText: SQLite lacks FTS5.
     """
     rows = list(graph.select(PLACES))
@@ -62,7 +63,7 @@ def write(folder: Path, graph: Graph, triples, base: str, registry: Registry) ->
         for key in ("municipality", "area"):
             if row[key] is not None:
                 rolled.setdefault(row["item"], []).append(row[key])
-    described = index(triples)
+    described = index(triples) if indexed is None else indexed
     path = folder / SEARCH
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path)

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from publisher import language
 from publisher.csvw import GROUP, KEY, SEPARATOR, group_of, metadata_of
 from publisher.errors import InputError
-from publisher.indexes import index, inverse
+from publisher.indexes import index
 from publisher.kinds import Kind, Registry, default
 from publisher.vocab import BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SL, XSD
 
@@ -190,15 +190,17 @@ def _generic(kind: Kind) -> tuple:
     return title, description, (URI, name, replace(SOURCES, required=False), *DATES)
 
 
-def write(folder: Path, triples: list, base: str, registry: Registry | None = None) -> list[str]:
+def write(folder: Path, triples: list, base: str, registry: Registry | None = None, indexed: dict | None = None
+          ) -> list[str]:
     """Write each table and its CSVW metadata into ``folder/tables``; return their names relative to ``folder``.
 
     :param registry: the kinds, of which the tabled ones get a table (default: the project's, ``kinds.default``).
+    :param indexed: ``indexes.index(triples)``, when the caller has it already.
 
     :param base: unused: the graph's URIs carry it already, and the metadata names its table by a relative URL.
     :raises InputError: a value holds the separator, or a single-valued column has several values.
     """
-    graph, registry, described = _Graph(triples), registry or default(), []
+    graph, registry, described = _Graph(triples, indexed), registry or default(), []
     (folder / FOLDER).mkdir(exist_ok=True)
     for main in of(registry):
         cells = graph.cells(main)
@@ -243,10 +245,12 @@ def _tags(terms) -> set:
 class _Graph:
     """The triples indexed by subject and property, and the members of each class."""
 
-    def __init__(self, triples):
-        triples = list(triples)
-        self.out = index(triples)
-        self.members = {cls: set(preds[RDF.type]) for cls, preds in inverse(triples).items() if RDF.type in preds}
+    def __init__(self, triples, indexed: dict | None = None):
+        self.out = index(triples) if indexed is None else indexed
+        self.members = {}
+        for subject, facts in self.out.items():
+            for cls in facts.get(RDF.type, ()):
+                self.members.setdefault(cls, set()).add(subject)
 
     def objects(self, subject, predicate) -> list:
         return self.out.get(subject, {}).get(predicate, [])

@@ -23,9 +23,11 @@ _DOUBLED = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
 def fold(text: str) -> str:
     """Lower-case ``text`` and drop its diacritics.
 
-    >>> fold("Taalcafé Ŝ ÆSCHYLUS raampoëzie")
-    'taalcafe s aeschylus raampoezie'
+    >>> fold("Taalcafé Ŝ ÆSCHYLUS raampoëzie"), fold("Gent 9000")
+    ('taalcafe s aeschylus raampoezie', 'gent 9000')
     """
+    if text.isascii():  # no mark to drop, nothing to compose: most texts, and a third of the search index's time
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) not in MARKS)) \
         .replace("æ", "ae").replace("œ", "oe").replace("ø", "o").replace("ł", "l")

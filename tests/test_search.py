@@ -260,3 +260,19 @@ def test_the_results_are_named_in_the_language_asked_for(url):
     status, headers, body = http(f"{url}/search?q=bibambassadeurs&lang=en", headers={"Accept": "text/html"})
     assert status == 200 and headers["Content-Language"] == "en"
     assert "results for" in body.decode() and "resultaten" not in body.decode()
+
+
+def test_folding_drops_case_and_marks_of_every_text_of_the_fixture(store):
+    """A text folds to its Unicode decomposition (UAX #15 NFKD) without combining marks, lower-cased: what the index
+    stores and what a query is matched with, ASCII or not."""
+    import unicodedata
+    import pyoxigraph as ox
+    from publisher import words
+    texts = {t.object.value for t in ox.parse(path=str(store.folder / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+             if isinstance(t.object, ox.Literal)} | {"".join(map(chr, range(128))), "ÉCOLE Ÿ", "Zoë"}
+    assert any(text.isascii() for text in texts) and not all(text.isascii() for text in texts)
+    for text in texts:
+        kept = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        expected = unicodedata.normalize("NFC", kept.casefold())
+        expected = expected.replace("æ", "ae").replace("œ", "oe").replace("ø", "o").replace("ł", "l")
+        assert words.fold(text) == expected, text
