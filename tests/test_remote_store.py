@@ -1,7 +1,7 @@
-"""The remote store (issue 14): a real Oxigraph server started here on 127.0.0.1, the fixture build put into it
-with `samenleven load --endpoint`, and our server with `store=` pointing at it answers as the embedded one does:
-documents, canned queries, search, lists and facets, the catalogue and /sparql; a runaway query is cut by our own
-limit; a load that fails leaves the served build as it was."""
+"""The remote store (issue 14): real SPARQL servers started here on 127.0.0.1, Oxigraph server and Virtuoso Open
+Source, the fixture build put into each with `samenleven load --endpoint`, and our server with `store=` pointing at
+it answers as the embedded one does: documents, canned queries, search, lists and facets, the catalogue and /sparql;
+a runaway query is cut by our own limit; a load that fails leaves the served build as it was."""
 
 import json
 import shutil
@@ -17,27 +17,48 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from _virtuoso import MISSING, Virtuoso
 from conftest import PROJECT, free_port, http, start_server, stop_server
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")  # the CLI of PyPI's `oxigraph`, from the test extra
-pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server (pip install oxigraph) is missing")
+ENGINES = [pytest.param("oxigraph", marks=pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server "
+                                                             "(pip install oxigraph) is missing")),
+           pytest.param("virtuoso", marks=pytest.mark.skipif(MISSING is not None, reason=str(MISSING)))]
 
 
-def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
-    """Start `oxigraph serve` on a free port of 127.0.0.1 with its data in ``location``; return it and its URL."""
-    port = free_port()
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if http(f"{url}/query?query=ASK%7B%7D")[0] == 200:
-                return process, url
-        except OSError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("oxigraph serve did not answer within 10 s")
+class Oxigraph:
+    """`oxigraph serve` on a free port of 127.0.0.1 with its data in ``folder``: ``query`` and ``store`` are its
+    SPARQL and Graph Store endpoints."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.process = folder, None
+
+    def start(self) -> str:
+        port = free_port()
+        self.process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(self.folder), "--bind",
+                                         f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        self.query, self.store = f"{self.url}/query", f"{self.url}/store"
+        for _ in range(100):
+            try:
+                if http(f"{self.query}?query=ASK%7B%7D")[0] == 200:
+                    return self.query
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not answer within 10 s")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+def started(engine: str, folder: Path):
+    """Start the store ``engine`` with its data in ``folder``; return it."""
+    store = Oxigraph(folder) if engine == "oxigraph" else Virtuoso(folder)
+    store.start()
+    return store
 
 
 def load(build_dir, endpoint) -> subprocess.CompletedProcess:
@@ -45,19 +66,20 @@ def load(build_dir, endpoint) -> subprocess.CompletedProcess:
                            endpoint], cwd=PROJECT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def remote(built, tmp_path_factory):
-    """Oxigraph with the fixture build loaded, and our server reading it; yield (server URL, Oxigraph URL,
-    build folder)."""
-    folder = tmp_path_factory.mktemp("remote")
+@pytest.fixture(scope="module", params=ENGINES)
+def remote(request, built, tmp_path_factory):
+    """A store with the fixture build loaded, and our server reading it; yield (server URL, store, build folder)."""
+    folder = tmp_path_factory.mktemp(f"remote-{request.param}")
     shutil.copytree(built[0]["build_dir"], folder / "var", symlinks=True)
-    oxigraph, store = start_oxigraph(folder / "oxigraph")
-    loaded = load(folder / "var", f"{store}/store")
-    assert loaded.returncode == 0, loaded.stderr
-    process, url = start_server(folder / "var", store=f"{store}/query", query_timeout=3)
-    yield url, store, folder / "var"
-    stop_server(process)
-    stop_server(oxigraph)
+    store = started(request.param, folder / "store")
+    try:
+        loaded = load(folder / "var", store.store)
+        assert loaded.returncode == 0, loaded.stderr
+        process, url = start_server(folder / "var", store=store.query, query_timeout=3)
+        yield url, store, folder / "var"
+        stop_server(process)
+    finally:
+        store.stop()
 
 
 def graph(url, path) -> rdflib.Graph:
@@ -172,14 +194,15 @@ def test_sparql_refusals_are_the_embedded_ones(server, remote):
         assert statuses[0] == statuses[1] and statuses[0] in (400, 403), (query, statuses)
 
 
-def test_a_runaway_query_is_stopped_by_our_limit_and_the_next_one_answers(built, tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_runaway_query_is_stopped_by_our_limit_and_the_next_one_answers(built, tmp_path, engine):
     """Our time limit, not the store's, ends the query: a 503 that names the setting. The store is one of its
     own, stopped afterwards, so that the work it may go on doing burdens no other test."""
     shutil.copytree(built[0]["build_dir"], tmp_path / "var", symlinks=True)
-    oxigraph, store = start_oxigraph(tmp_path / "oxigraph")
+    store = started(engine, tmp_path / "store")
     try:
-        assert load(tmp_path / "var", f"{store}/store").returncode == 0
-        process, url = start_server(tmp_path / "var", store=f"{store}/query", query_timeout=1)
+        assert load(tmp_path / "var", store.store).returncode == 0
+        process, url = start_server(tmp_path / "var", store=store.query, query_timeout=1)
         try:
             runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
             status, _, body = sparql(url, runaway)
@@ -188,8 +211,7 @@ def test_a_runaway_query_is_stopped_by_our_limit_and_the_next_one_answers(built,
         finally:
             stop_server(process)
     finally:
-        oxigraph.kill()
-        oxigraph.wait(10)
+        store.stop()
 
 
 def cut_after(upstream: str, limit: int) -> str:
@@ -228,16 +250,18 @@ def test_a_failed_load_leaves_the_served_build_and_a_good_one_switches_it(remote
     (newer / "build.json").write_text(json.dumps(manifest | {"id": newer.name}))
     (var / "current").unlink()
     (var / "current").symlink_to(Path("builds") / newer.name)
+    address = store.url.split("/")[2]
     refusals = {f"http://127.0.0.1:{free_port()}/store": "cannot be reached",  # no one listens there
-                f"{store}/query": "answered 4",  # the query endpoint takes no PUT
-                f"{store}/no-such-path": "answered 404",
-                f"http://{cut_after(store.split('/')[2], 20000)}/store": "broke off the upload after"}
+                f"{store.query}": "answered 4",  # the query endpoint takes no PUT
+                f"{store.url}/no-such-path": "answered 404",
+                f"http://{cut_after(address, 20000)}{urllib.parse.urlsplit(store.store).path}":
+                    "broke off the upload after"}
     for endpoint, said in refusals.items():
         failed = load(var, endpoint)
         assert failed.returncode == 1 and said in failed.stderr and endpoint.split("/")[2] in failed.stderr, \
             failed.stderr
         assert f"still serves build {link.name}" in failed.stderr
         assert (var / "loaded").resolve() == link and served(url) == before
-    assert load(var, f"{store}/store").returncode == 0
+    assert load(var, store.store).returncode == 0
     assert (var / "loaded").resolve() == newer
     assert served(url) != before and served(url).startswith(f'W/"{newer.name}')

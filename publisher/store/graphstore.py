@@ -64,9 +64,23 @@ def _connection(target) -> http.client.HTTPConnection:
     return kind(target.hostname, target.port, timeout=300)
 
 
+def _size(dump: Path) -> int:
+    """The bytes of the decompressed dump, read once without keeping it."""
+    size = 0
+    with gzip.open(dump, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+    return size
+
+
 def _put(target, dump: Path, kept: str) -> int:
-    """PUT the dump, decompressed and chunked as it is read; return how many triples (lines) were sent."""
+    """PUT the dump, decompressed as it is read; return how many triples (lines) were sent.
+
+    The body goes with its Content-Length, not chunked: Virtuoso 7.2 answers 201 to a chunked PUT and stores
+    nothing (RFC 9112 §6.1 lets a server refuse chunked bodies, not drop them), so the length is read first.
+    """
     where = urllib.parse.urlunsplit(target)
+    size = _size(dump)
     lines = 0
 
     def body():
@@ -78,8 +92,8 @@ def _put(target, dump: Path, kept: str) -> int:
 
     connection = _connection(target)
     try:
-        connection.request("PUT", f"{target.path or '/'}?{target.query}", body=body(), encode_chunked=True,
-                           headers={"Content-Type": "application/n-triples"})
+        connection.request("PUT", f"{target.path or '/'}?{target.query}", body=body(),
+                           headers={"Content-Type": "application/n-triples", "Content-Length": str(size)})
         response = connection.getresponse()
         answer = response.read(2000).decode("utf-8", "replace")
     except (ConnectionRefusedError, OSError) as error:

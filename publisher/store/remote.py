@@ -29,7 +29,9 @@ GRAPH_PREFIX = "urn:samenleven:build:"  # a name, not an address: nothing derefe
 NOWHERE = "urn:samenleven:no-graph"  # a graph no build is loaded into
 CONCISE = (Path(__file__).parent / "concise.rq").read_text()
 _RESULTS = ox.QueryResultsFormat.JSON.media_type
-_ACCEPT = f"{_RESULTS}, application/n-triples;q=0.9"
+_TRIPLES = ox.RdfFormat.N_TRIPLES.media_type
+# The answer asked for by the query's form: Virtuoso, offered both, writes a CONSTRUCT's triples as JSON rows.
+_ACCEPT = {"CONSTRUCT": _TRIPLES, "DESCRIBE": _TRIPLES}
 # SPARQLWrapper warns when its keyword guess finds no query form (a client's query that does not parse): the store
 # says why, and is heard.
 warnings.filterwarnings("ignore", category=RuntimeWarning, module="SPARQLWrapper")
@@ -154,7 +156,8 @@ class Remote:
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setOnlyConneg(True)  # no format=... parameters: the Accept header says it (Protocol §2.1)
-        client.addCustomHttpHeader("Accept", _ACCEPT)
+        form = bindings.form(text)
+        client.addCustomHttpHeader("Accept", _ACCEPT.get(form, _RESULTS))
         client.setQuery(text)
         client.queryType = "SELECT"  # always `query=`: its guess of an update by keywords would send `update=`
         for graph in default or ():
@@ -182,7 +185,7 @@ class Remote:
             if "timed out" in str(error):
                 raise TimeoutError from None
             raise _Refused("store", f"{self.endpoint}: {error}") from None
-        return _Deadline(response, deadline)
+        return _Deadline(response, deadline, form)
 
 
 class _Refused(Exception):
@@ -193,16 +196,32 @@ class _Refused(Exception):
 
 class _Deadline(io.RawIOBase):
     """An HTTP answer's body that raises ``TimeoutError`` once ``deadline`` (``time.monotonic``) has passed: a
-    store that trickles rows cannot hold a client's query past its limit."""
+    store that trickles rows cannot hold a client's query past its limit. Virtuoso's blank nodes in SPARQL JSON
+    (``"value": "nodeID://b1"``, not a blank node label: SPARQL 1.1 JSON Results §3.2.2) lose that prefix here."""
 
-    def __init__(self, response, deadline: float | None):
-        self.response, self.deadline = response, deadline
+    _VIRTUOSO, _LABEL = b'"value": "nodeID://', b'"value": "'  # only JSON syntax: a string's quotes are escaped
+    _KEEP = len(_VIRTUOSO) - 1
+
+    def __init__(self, response, deadline: float | None, form: str | None = None):
+        self.response, self.deadline, self.form, self._held = response, deadline, form, b""
         self.media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
+        while True:
+            data = self._read(len(buffer))
+            if not data:  # the end: what was held back goes out
+                data, self._held = self._held, b""
+            else:  # the last bytes wait for the next read: they may begin a prefix that it ends
+                data = (self._held + data).replace(self._VIRTUOSO, self._LABEL)
+                data, self._held = data[:-self._KEEP], data[-self._KEEP:]
+            if data or not self._held:
+                buffer[:len(data)] = data
+                return len(data)
+
+    def _read(self, size: int) -> bytes:
         if self.deadline is not None:
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -212,9 +231,7 @@ class _Deadline(io.RawIOBase):
             except AttributeError:
                 pass
         try:  # read1: what one read of the socket gives; readinto would wait to fill the buffer
-            data = self.response.read1(len(buffer))
-            buffer[:len(data)] = data
-            return len(data)
+            return self.response.read1(size)
         except OSError as error:
             if "timed out" in str(error):
                 raise TimeoutError from None
@@ -227,12 +244,22 @@ class _Deadline(io.RawIOBase):
 
 def _parsed(body: _Deadline):
     """Read the answer lazily by its media type: SPARQL JSON results, or triples."""
-    if body.media_type == _RESULTS:
-        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    if body.media_type in (_RESULTS, "application/json"):
+        results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        return _boolean(results) if body.form == "ASK" else results
     fmt = ox.RdfFormat.from_media_type(body.media_type)
     if fmt is None:
         raise SyntaxError(f"the store answered in {body.media_type or 'no media type'}")
     return (quad.triple for quad in ox.parse(body, fmt))
+
+
+def _boolean(results):
+    """An ASK's answer: Virtuoso 7 writes it as one row of ``?__ASK_RETVAL`` (1), or none, not as a boolean."""
+    if isinstance(results, ox.QueryBoolean):
+        return results
+    found = any(True for _ in results)
+    return ox.parse_query_results(f'{{"head": {{}}, "boolean": {str(found).lower()}}}',
+                                  ox.QueryResultsFormat.JSON)
 
 
 def _materialized(result):
