@@ -118,8 +118,27 @@ CANNED = [("aantallen-per-beleidsdomein", {}), ("aantallen-per-provincie", {}), 
           ("wijzigingen-sinds", {"sinds": "2000-01-01"})]
 
 
+# Where Virtuoso 7.2's answer to a canned query is not pyoxigraph's, measured on the fixture build: the engines
+# differ, not our server, and no rewrite of the query's answer can undo it. Each stays a strict xfail, so that a
+# query rewritten to avoid the difference (or a Virtuoso that no longer has it) is noticed.
+CONCAT = ("GROUP_CONCAT of @nl labels: Virtuoso returns a simple literal (SPARQL 1.1 §18.5.1.7), pyoxigraph keeps "
+          "the shared language tag")
+VIRTUOSO_DIFFERS = {
+    "aantallen-per-beleidsdomein": "Virtuoso counts COUNT(DISTINCT) over OPTIONAL { ?x sl:policyDomain/skos:broader* "
+                                   "?domain } otherwise (vrijwilligerswerk: 2 practices, 0 initiatives)",
+    "contactpunten-per-gemeente": "Virtuoso drops every row of FILTER(COALESCE(?code = ?nis, ...)) when ?nis is "
+                                  "unbound; SPARQL 1.1 §17.4.1.4 goes on to the next argument",
+    "initiatieven-in-beleidsdomein": CONCAT, "initiatieven-in-gemeente": CONCAT, "initiatieven-in-provincie": CONCAT,
+    "initiatieven-voor-doelgroep": CONCAT,
+    "programmas": "Virtuoso repeats rows that a zero-or-more path ((dct:isPartOf|^dct:hasPart)*) reaches twice; "
+                  "SPARQL 1.1 §18.4 counts each node once",
+}
+
+
 @pytest.mark.parametrize("name,params", CANNED)
-def test_a_canned_query_gives_the_rows_of_the_embedded_store(server, remote, name, params):
+def test_a_canned_query_gives_the_rows_of_the_embedded_store(server, remote, name, params, request):
+    if isinstance(remote[1], Virtuoso) and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
     if name == "linkset-gemeenten":  # a CONSTRUCT: the same graph, in whatever order
         embedded, found = (graph(root, f"/queries/{name}.ttl") for root in (server[0], remote[0]))
         assert len(embedded) > 10 and isomorphic(embedded, found)
@@ -157,7 +176,7 @@ PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?practice ?title (COUNT(?initiative) AS ?initiatives) WHERE {
   ?practice a sl:Practice ; dct:title ?title .
   OPTIONAL { ?initiative sl:appliesPractice ?practice }
-} GROUP BY ?practice ?title ORDER BY ?title"""
+} GROUP BY ?practice ?title ORDER BY STR(?title) LANG(?title)"""  # SPARQL orders no language-tagged literals
 
 
 def sparql(root, query, accept="application/sparql-results+json"):
@@ -179,9 +198,10 @@ def test_sparql_selects_constructs_and_asks_as_the_embedded_store(server, remote
 
 def test_sparql_sees_only_the_served_build_however_the_client_names_graphs(server, remote):
     """The store holds one named graph per build; a query's FROM cannot reach past the served one."""
-    query = "SELECT (COUNT(*) AS ?n) FROM <urn:samenleven:build:other> WHERE { ?s ?p ?o }"
-    embedded, found = (json.loads(sparql(root, query)[2])["results"] for root in (server[0], remote[0]))
-    assert embedded == found
+    for query in ("SELECT (COUNT(*) AS ?n) FROM <urn:samenleven:build:other> WHERE { ?s ?p ?o }",
+                  "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"):  # Virtuoso keeps graphs of its own
+        embedded, found = (json.loads(sparql(root, query)[2])["results"] for root in (server[0], remote[0]))
+        assert embedded == found, query
 
 
 def test_sparql_refusals_are_the_embedded_ones(server, remote):
@@ -189,7 +209,11 @@ def test_sparql_refusals_are_the_embedded_ones(server, remote):
     cut = sparql(remote[0], many)
     assert cut[0] == 200 and cut[1]["Results-Truncated"] == "max_rows=10000"
     assert len(json.loads(cut[2])["results"]["bindings"]) == 10000
-    for query in ("SELEC nothing", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"):
+    # An update, and Virtuoso's way to run SQL (bif:exec) or set its options (DEFINE): none reaches the store.
+    for query in ("SELEC nothing", "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                  "INSERT DATA { GRAPH <urn:samenleven:x> { <urn:a> <urn:b> <urn:c> } }",
+                  'SELECT (<bif:exec>("checkpoint") AS ?done) WHERE {}', 'SELECT ?v WHERE { BIND(bif:now() AS ?v) }',
+                  "DEFINE sql:log-enable 3 SELECT * WHERE { ?s ?p ?o } LIMIT 1"):
         statuses = [sparql(root, query)[0] for root in (server[0], remote[0])]
         assert statuses[0] == statuses[1] and statuses[0] in (400, 403), (query, statuses)
 
@@ -252,10 +276,11 @@ def test_a_failed_load_leaves_the_served_build_and_a_good_one_switches_it(remote
     (var / "current").symlink_to(Path("builds") / newer.name)
     address = store.url.split("/")[2]
     refusals = {f"http://127.0.0.1:{free_port()}/store": "cannot be reached",  # no one listens there
-                f"{store.query}": "answered 4",  # the query endpoint takes no PUT
-                f"{store.url}/no-such-path": "answered 404",
+                f"{store.url}/no-such-path": "answered 404" if isinstance(store, Oxigraph) else "answered 501",
                 f"http://{cut_after(address, 20000)}{urllib.parse.urlsplit(store.store).path}":
                     "broke off the upload after"}
+    if isinstance(store, Oxigraph):  # Virtuoso 7.2 never answers a PUT to its query endpoint: the load would wait
+        refusals[store.query] = "answered 4"  # the query endpoint takes no PUT
     for endpoint, said in refusals.items():
         failed = load(var, endpoint)
         assert failed.returncode == 1 and said in failed.stderr and endpoint.split("/")[2] in failed.stderr, \
