@@ -17,7 +17,8 @@ from pathlib import Path
 from conftest import free_port, http
 
 SERVER, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
-MISSING = None if SERVER and ISQL else "Virtuoso is not installed (`make test` installs Debian's virtuoso-opensource-7-bin as root)"
+MISSING = None if SERVER and ISQL else ("Virtuoso is not installed (`make test` installs Debian's "
+                                        "virtuoso-opensource-7-bin as root)")
 
 # Small buffers (8 kB pages: about 40 MB) so that many instances fit beside each other; no query time limit of
 # Virtuoso's own (its "anytime" answers would be partial without saying so): ours cuts a runaway query.

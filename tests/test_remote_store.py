@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from http import client as http_client, server as http_server
 from pathlib import Path
 
 import pytest
@@ -301,3 +302,52 @@ def test_a_failed_load_leaves_the_served_build_and_a_good_one_switches_it(remote
     assert load(var, store.store).returncode == 0
     assert (var / "loaded").resolve() == newer
     assert served(url) != before and served(url).startswith(f'W/"{newer.name}')
+
+
+def deadlocking(upstream: str, times: int) -> str:
+    """Start an HTTP relay to the Graph Store endpoint ``upstream`` whose first ``times`` PUTs are answered as
+    Virtuoso answers a PUT whose transaction deadlocked (500, SQLSTATE 40001); return its endpoint."""
+    target = urllib.parse.urlsplit(upstream)
+    left = [times]
+
+    class Relay(http_server.BaseHTTPRequestHandler):
+        def relay(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.command == "PUT" and left[0] > 0:
+                left[0] -= 1
+                self.send_response(500, "Request Failed")
+                self.end_headers()
+                self.wfile.write(b"<h3>Error 40001</h3> <xmp>SR172: Transaction deadlocked</xmp>")
+                return
+            connection = http_client.HTTPConnection(target.hostname, target.port, timeout=60)
+            connection.request(self.command, self.path.replace("/relay", target.path, 1), body=body or None,
+                               headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+            answer = connection.getresponse()
+            data = answer.read()
+            self.send_response(answer.status, answer.reason)
+            self.send_header("Content-Type", answer.getheader("Content-Type") or "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            connection.close()
+
+        do_GET = do_PUT = relay
+
+        def log_message(self, *args):
+            pass
+
+    relay = http_server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+    threading.Thread(target=relay.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{relay.server_address[1]}/relay"
+
+
+def test_a_load_the_store_deadlocks_is_put_again_and_given_up_after_three(remote):
+    """A deadlocked PUT (Virtuoso's SR172 on a large graph) is transient: load tries again, at most three times."""
+    url, store, var = remote
+    before = served(url)
+    given_up = load(var, deadlocking(store.store, 3))
+    assert given_up.returncode == 1 and "after 3 attempts" in given_up.stderr and "40001" in given_up.stderr
+    assert served(url) == before
+    loaded = load(var, deadlocking(store.store, 2))
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stderr.count("deadlocked (attempt") == 2 and served(url) == before
