@@ -91,7 +91,7 @@ def _put(target, dump: Path, kept: str) -> int:
     """PUT the dump, decompressed as it is read; return how many triples (lines) were sent.
 
     The body goes with its Content-Length, not chunked: Virtuoso 7.2 answers 201 to a chunked PUT and stores
-    nothing (RFC 9112 §6.1 lets a server refuse chunked bodies, not drop them), so the length is read first.
+    nothing (RFC 9112 §7.1: every HTTP/1.1 recipient must decode chunked bodies), so the length is read first.
     """
     where = urllib.parse.urlunsplit(target)
     size = _size(dump)
