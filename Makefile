@@ -69,7 +69,17 @@ $(VENV)/.postgresql: | $(BIN)/python
 	{ $(call APT_INSTALL,postgresql); }
 	@touch $@
 
-test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client $(VENV)/.postgresql $(VENV)/.chromium
+# Virtuoso Open Source from Debian's packages, the second engine of the remote-store tests (tests/_virtuoso.py
+# starts a throwaway instance): installed when missing, as root with apt-get, as for nginx; otherwise those tests
+# skip and say why. Only the server and isql (virtuoso-opensource-7-bin): the full virtuoso-opensource package
+# would also create a database, ask for its DBA password and start a system-wide service on ports 1111 and 8890.
+$(VENV)/.virtuoso: | $(BIN)/python
+	@{ command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1; } || \
+	{ $(call APT_INSTALL,virtuoso-opensource-7-bin); }
+	@touch $@
+
+test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client $(VENV)/.postgresql $(VENV)/.chromium \
+	$(VENV)/.virtuoso
 	$(BIN)/python -m pytest
 
 # The gettext catalogues of the pages (README, "Translations"): extract every text of the templates and the code

@@ -1,7 +1,7 @@
-"""The remote store (issue 14): a real Oxigraph server started here on 127.0.0.1, the fixture build put into it
-with `samenleven load --endpoint`, and our server with `store=` pointing at it answers as the embedded one does:
-documents, canned queries, search, lists and facets, the catalogue and /sparql; a runaway query is cut by our own
-limit; a load that fails leaves the served build as it was."""
+"""The remote store (issue 14): real SPARQL servers started here on 127.0.0.1, Oxigraph server and Virtuoso Open
+Source, the fixture build put into each with `samenleven load --endpoint`, and our server with `store=` pointing at
+it answers as the embedded one does: documents, canned queries, search, lists and facets, the catalogue and /sparql;
+a runaway query is cut by our own limit; a load that fails leaves the served build as it was."""
 
 import json
 import shutil
@@ -11,33 +11,55 @@ import sys
 import threading
 import time
 import urllib.parse
+from http import client as http_client, server as http_server
 from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from _virtuoso import MISSING, Virtuoso
 from conftest import PROJECT, free_port, http, start_server, stop_server
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")  # the CLI of PyPI's `oxigraph`, from the test extra
-pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server (pip install oxigraph) is missing")
+ENGINES = [pytest.param("oxigraph", marks=pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server "
+                                                             "(pip install oxigraph) is missing")),
+           pytest.param("virtuoso", marks=pytest.mark.skipif(MISSING is not None, reason=str(MISSING)))]
 
 
-def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
-    """Start `oxigraph serve` on a free port of 127.0.0.1 with its data in ``location``; return it and its URL."""
-    port = free_port()
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if http(f"{url}/query?query=ASK%7B%7D")[0] == 200:
-                return process, url
-        except OSError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("oxigraph serve did not answer within 10 s")
+class Oxigraph:
+    """`oxigraph serve` on a free port of 127.0.0.1 with its data in ``folder``: ``query`` and ``store`` are its
+    SPARQL and Graph Store endpoints."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.process = folder, None
+
+    def start(self) -> str:
+        port = free_port()
+        self.process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(self.folder), "--bind",
+                                         f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        self.query, self.store = f"{self.url}/query", f"{self.url}/store"
+        for _ in range(100):
+            try:
+                if http(f"{self.query}?query=ASK%7B%7D")[0] == 200:
+                    return self.query
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not answer within 10 s")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+def started(engine: str, folder: Path):
+    """Start the store ``engine`` with its data in ``folder``; return it."""
+    store = Oxigraph(folder) if engine == "oxigraph" else Virtuoso(folder)
+    store.start()
+    return store
 
 
 def load(build_dir, endpoint) -> subprocess.CompletedProcess:
@@ -45,19 +67,21 @@ def load(build_dir, endpoint) -> subprocess.CompletedProcess:
                            endpoint], cwd=PROJECT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def remote(built, tmp_path_factory):
-    """Oxigraph with the fixture build loaded, and our server reading it; yield (server URL, Oxigraph URL,
-    build folder)."""
-    folder = tmp_path_factory.mktemp("remote")
+@pytest.fixture(scope="module", params=ENGINES)
+def remote(request, built, tmp_path_factory):
+    """A store with the fixture build loaded, and our server reading it (query limit 10 s: Virtuoso needs over 3 s
+    for 10,000 rows on a busy machine); yield (server URL, store, build folder)."""
+    folder = tmp_path_factory.mktemp(f"remote-{request.param}")
     shutil.copytree(built[0]["build_dir"], folder / "var", symlinks=True)
-    oxigraph, store = start_oxigraph(folder / "oxigraph")
-    loaded = load(folder / "var", f"{store}/store")
-    assert loaded.returncode == 0, loaded.stderr
-    process, url = start_server(folder / "var", store=f"{store}/query", query_timeout=3)
-    yield url, store, folder / "var"
-    stop_server(process)
-    stop_server(oxigraph)
+    store = started(request.param, folder / "store")
+    try:
+        loaded = load(folder / "var", store.store)
+        assert loaded.returncode == 0, loaded.stderr
+        process, url = start_server(folder / "var", store=store.query, query_timeout=10)
+        yield url, store, folder / "var"
+        stop_server(process)
+    finally:
+        store.stop()
 
 
 def graph(url, path) -> rdflib.Graph:
@@ -96,8 +120,27 @@ CANNED = [("aantallen-per-beleidsdomein", {}), ("aantallen-per-provincie", {}), 
           ("wijzigingen-sinds", {"sinds": "2000-01-01"})]
 
 
+# Where Virtuoso 7.2's answer to a canned query is not pyoxigraph's, measured on the fixture build: the engines
+# differ, not our server, and no rewrite of the query's answer can undo it. Each stays a strict xfail, so that a
+# query rewritten to avoid the difference (or a Virtuoso that no longer has it) is noticed.
+CONCAT = ("GROUP_CONCAT of @nl labels: Virtuoso returns a simple literal (SPARQL 1.1 §18.5.1.7), pyoxigraph keeps "
+          "the shared language tag")
+VIRTUOSO_DIFFERS = {
+    "aantallen-per-beleidsdomein": "Virtuoso counts COUNT(DISTINCT) over OPTIONAL { ?x sl:policyDomain/skos:broader* "
+                                   "?domain } otherwise (vrijwilligerswerk: 2 practices, 0 initiatives)",
+    "contactpunten-per-gemeente": "Virtuoso drops every row of FILTER(COALESCE(?code = ?nis, ...)) when ?nis is "
+                                  "unbound; SPARQL 1.1 §17.4.1.4 goes on to the next argument",
+    "initiatieven-in-beleidsdomein": CONCAT, "initiatieven-in-gemeente": CONCAT, "initiatieven-in-provincie": CONCAT,
+    "initiatieven-voor-doelgroep": CONCAT,
+    "programmas": "Virtuoso repeats rows that a zero-or-more path ((dct:isPartOf|^dct:hasPart)*) reaches twice; "
+                  "SPARQL 1.1 §18.4 counts each node once",
+}
+
+
 @pytest.mark.parametrize("name,params", CANNED)
-def test_a_canned_query_gives_the_rows_of_the_embedded_store(server, remote, name, params):
+def test_a_canned_query_gives_the_rows_of_the_embedded_store(server, remote, name, params, request):
+    if isinstance(remote[1], Virtuoso) and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
     if name == "linkset-gemeenten":  # a CONSTRUCT: the same graph, in whatever order
         embedded, found = (graph(root, f"/queries/{name}.ttl") for root in (server[0], remote[0]))
         assert len(embedded) > 10 and isomorphic(embedded, found)
@@ -135,7 +178,7 @@ PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?practice ?title (COUNT(?initiative) AS ?initiatives) WHERE {
   ?practice a sl:Practice ; dct:title ?title .
   OPTIONAL { ?initiative sl:appliesPractice ?practice }
-} GROUP BY ?practice ?title ORDER BY ?title"""
+} GROUP BY ?practice ?title ORDER BY STR(?title) LANG(?title)"""  # SPARQL orders no language-tagged literals
 
 
 def sparql(root, query, accept="application/sparql-results+json"):
@@ -155,11 +198,23 @@ def test_sparql_selects_constructs_and_asks_as_the_embedded_store(server, remote
     assert json.loads(sparql(remote[0], ask)[2])["boolean"] is True
 
 
+def test_sparql_describes_as_the_embedded_store(server, remote, request):
+    """A client's DESCRIBE: the resource's triples and those of its blank nodes (pyoxigraph's concise description)."""
+    if isinstance(remote[1], Virtuoso):
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso's DESCRIBE adds the triples that point "
+                                              "to the resource and leaves out those of its blank nodes"))
+    describe = "DESCRIBE <https://w3id.org/samenleven/id/praktijk/sociale-cohesie>"
+    embedded, found = (rdflib.Graph().parse(data=sparql(root, describe, "text/turtle")[2], format="turtle")
+                       for root in (server[0], remote[0]))
+    assert len(embedded) > 10 and isomorphic(embedded, found)
+
+
 def test_sparql_sees_only_the_served_build_however_the_client_names_graphs(server, remote):
     """The store holds one named graph per build; a query's FROM cannot reach past the served one."""
-    query = "SELECT (COUNT(*) AS ?n) FROM <urn:samenleven:build:other> WHERE { ?s ?p ?o }"
-    embedded, found = (json.loads(sparql(root, query)[2])["results"] for root in (server[0], remote[0]))
-    assert embedded == found
+    for query in ("SELECT (COUNT(*) AS ?n) FROM <urn:samenleven:build:other> WHERE { ?s ?p ?o }",
+                  "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"):  # Virtuoso keeps graphs of its own
+        embedded, found = (json.loads(sparql(root, query)[2])["results"] for root in (server[0], remote[0]))
+        assert embedded == found, query
 
 
 def test_sparql_refusals_are_the_embedded_ones(server, remote):
@@ -167,19 +222,24 @@ def test_sparql_refusals_are_the_embedded_ones(server, remote):
     cut = sparql(remote[0], many)
     assert cut[0] == 200 and cut[1]["Results-Truncated"] == "max_rows=10000"
     assert len(json.loads(cut[2])["results"]["bindings"]) == 10000
-    for query in ("SELEC nothing", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"):
+    # An update, and Virtuoso's way to run SQL (bif:exec) or set its options (DEFINE): none reaches the store.
+    for query in ("SELEC nothing", "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                  "INSERT DATA { GRAPH <urn:samenleven:x> { <urn:a> <urn:b> <urn:c> } }",
+                  'SELECT (<bif:exec>("checkpoint") AS ?done) WHERE {}', 'SELECT ?v WHERE { BIND(bif:now() AS ?v) }',
+                  "DEFINE sql:log-enable 3 SELECT * WHERE { ?s ?p ?o } LIMIT 1"):
         statuses = [sparql(root, query)[0] for root in (server[0], remote[0])]
         assert statuses[0] == statuses[1] and statuses[0] in (400, 403), (query, statuses)
 
 
-def test_a_runaway_query_is_stopped_by_our_limit_and_the_next_one_answers(built, tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_runaway_query_is_stopped_by_our_limit_and_the_next_one_answers(built, tmp_path, engine):
     """Our time limit, not the store's, ends the query: a 503 that names the setting. The store is one of its
     own, stopped afterwards, so that the work it may go on doing burdens no other test."""
     shutil.copytree(built[0]["build_dir"], tmp_path / "var", symlinks=True)
-    oxigraph, store = start_oxigraph(tmp_path / "oxigraph")
+    store = started(engine, tmp_path / "store")
     try:
-        assert load(tmp_path / "var", f"{store}/store").returncode == 0
-        process, url = start_server(tmp_path / "var", store=f"{store}/query", query_timeout=1)
+        assert load(tmp_path / "var", store.store).returncode == 0
+        process, url = start_server(tmp_path / "var", store=store.query, query_timeout=1)
         try:
             runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
             status, _, body = sparql(url, runaway)
@@ -188,8 +248,7 @@ def test_a_runaway_query_is_stopped_by_our_limit_and_the_next_one_answers(built,
         finally:
             stop_server(process)
     finally:
-        oxigraph.kill()
-        oxigraph.wait(10)
+        store.stop()
 
 
 def cut_after(upstream: str, limit: int) -> str:
@@ -228,16 +287,68 @@ def test_a_failed_load_leaves_the_served_build_and_a_good_one_switches_it(remote
     (newer / "build.json").write_text(json.dumps(manifest | {"id": newer.name}))
     (var / "current").unlink()
     (var / "current").symlink_to(Path("builds") / newer.name)
+    address = store.url.split("/")[2]
     refusals = {f"http://127.0.0.1:{free_port()}/store": "cannot be reached",  # no one listens there
-                f"{store}/query": "answered 4",  # the query endpoint takes no PUT
-                f"{store}/no-such-path": "answered 404",
-                f"http://{cut_after(store.split('/')[2], 20000)}/store": "broke off the upload after"}
+                f"{store.url}/no-such-path": "answered 404" if isinstance(store, Oxigraph) else "answered 501",
+                f"http://{cut_after(address, 20000)}{urllib.parse.urlsplit(store.store).path}":
+                    "broke off the upload after"}
+    if isinstance(store, Oxigraph):  # Virtuoso 7.2 never answers a PUT to its query endpoint: the load would wait
+        refusals[store.query] = "answered 4"  # the query endpoint takes no PUT
     for endpoint, said in refusals.items():
         failed = load(var, endpoint)
         assert failed.returncode == 1 and said in failed.stderr and endpoint.split("/")[2] in failed.stderr, \
             failed.stderr
         assert f"still serves build {link.name}" in failed.stderr
         assert (var / "loaded").resolve() == link and served(url) == before
-    assert load(var, f"{store}/store").returncode == 0
+    assert load(var, store.store).returncode == 0
     assert (var / "loaded").resolve() == newer
     assert served(url) != before and served(url).startswith(f'W/"{newer.name}')
+
+
+def deadlocking(upstream: str, times: int) -> str:
+    """Start an HTTP relay to the Graph Store endpoint ``upstream`` whose first ``times`` PUTs are answered as
+    Virtuoso answers a PUT whose transaction deadlocked (500, SQLSTATE 40001); return its endpoint."""
+    target = urllib.parse.urlsplit(upstream)
+    left = [times]
+
+    class Relay(http_server.BaseHTTPRequestHandler):
+        def relay(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.command == "PUT" and left[0] > 0:
+                left[0] -= 1
+                self.send_response(500, "Request Failed")
+                self.end_headers()
+                self.wfile.write(b"<h3>Error 40001</h3> <xmp>SR172: Transaction deadlocked</xmp>")
+                return
+            connection = http_client.HTTPConnection(target.hostname, target.port, timeout=60)
+            connection.request(self.command, self.path.replace("/relay", target.path, 1), body=body or None,
+                               headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+            answer = connection.getresponse()
+            data = answer.read()
+            self.send_response(answer.status, answer.reason)
+            self.send_header("Content-Type", answer.getheader("Content-Type") or "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            connection.close()
+
+        do_GET = do_PUT = relay
+
+        def log_message(self, *args):
+            pass
+
+    relay = http_server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+    threading.Thread(target=relay.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{relay.server_address[1]}/relay"
+
+
+def test_a_load_the_store_deadlocks_is_put_again_and_given_up_after_three(remote):
+    """A deadlocked PUT (Virtuoso's SR172 on a large graph) is transient: load tries again, at most three times."""
+    url, store, var = remote
+    before = served(url)
+    given_up = load(var, deadlocking(store.store, 3))
+    assert given_up.returncode == 1 and "after 3 attempts" in given_up.stderr and "40001" in given_up.stderr
+    assert served(url) == before
+    loaded = load(var, deadlocking(store.store, 2))
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stderr.count("deadlocked (attempt") == 2 and served(url) == before

@@ -54,7 +54,21 @@ def where(query: str) -> int | None:
     >>> where("ASK { ?s ?p ?o }"), where("DESCRIBE <x>")
     (4, None)
     """
-    depth, form, after_where, at = 0, None, False, 0
+    return _scan(query)[1]
+
+
+def form(query: str) -> str | None:
+    """Return the query's form, upper case (SELECT, CONSTRUCT, DESCRIBE or ASK), None when it names none.
+
+    >>> form('PREFIX s: <https://e.org/SELECT> construct { ?s ?p "ASK" } WHERE { ?s ?p ?o }')
+    'CONSTRUCT'
+    """
+    return _scan(query)[0]
+
+
+def _scan(query: str) -> tuple[str | None, int | None]:
+    """The query's form and the offset of its ``WHERE`` brace, past comments, strings and IRIs."""
+    depth, found, after_where, at = 0, None, False, 0
     while at < len(query):
         skipped = _SKIPPED.match(query, at)
         if skipped and skipped.end() > at:
@@ -62,20 +76,20 @@ def where(query: str) -> int | None:
             continue
         char = query[at]
         if char in "{(":
-            if depth == 0 and char == "{" and (after_where or form not in (None, "CONSTRUCT")):
-                return at
+            if depth == 0 and char == "{" and (after_where or found not in (None, "CONSTRUCT")):
+                return found, at
             depth += 1
         elif char in "})":
             depth -= 1
         elif depth == 0 and (word := _WORD.match(query, at)) and query[at - 1:at] not in ("?", "$", ":"):
             keyword = word.group().upper()
-            if form is None and keyword in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
-                form = keyword
+            if found is None and keyword in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
+                found = keyword
             after_where = after_where or keyword == "WHERE"
             at = word.end()
             continue
         at += 1
-    return None
+    return found, None
 
 
 def _listed(values) -> list:
