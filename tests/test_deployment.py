@@ -200,8 +200,8 @@ def test_a_query_through_nginx_gives_the_embedded_stores_rows(deployment, server
 
 
 def test_a_query_past_its_limit_takes_no_publisher_out(deployment):
-    """The server's own 503 goes back to the client as it is, tried on one publisher only; and since it is no
-    failure of that publisher, both keep getting requests (passed on, it would mark them out one by one)."""
+    """The server's own 503 goes back to the client as it is, from one publisher only (passed on, the query would
+    run on each in turn and count as a failure of each it left); and both keep getting requests."""
     nginx, publishers = deployment
     status, _, body = http(f"{nginx.url}/sparql?" + urllib.parse.urlencode({"query": RUNAWAY}),
                            headers={"User-Agent": "runaway", "Accept": "application/sparql-results+json"})
