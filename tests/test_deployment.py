@@ -242,3 +242,40 @@ def test_a_killed_publisher_loses_no_request_and_serves_again_once_restarted(dep
     markers = [f"both-{number}" for number in range(6)]
     assert [through(nginx, marker, 600 + number) for number, marker in enumerate(markers)] == [200] * 6
     assert all(any(p.answered(marker) for marker in markers) for p in (first, second))
+
+
+def unread(publisher: Publisher) -> int:
+    """Bytes that connections to the publisher's port hold and it has not read (``ss``, in its namespace)."""
+    listed = subprocess.run(publisher.network.command(publisher.namespace, ["ss", "-Htn", "state", "established",
+                                                                           f"( sport = :{PORT} )"]),
+                            capture_output=True, text=True, check=True).stdout
+    return sum(int(line.split()[0]) for line in listed.splitlines() if line.strip())
+
+
+def test_a_query_posted_to_a_publisher_that_dies_before_answering_is_answered_by_the_other(deployment):
+    """A POSTed query already sent when its publisher dies is sent to the other (it only reads, so that is safe);
+    made certain here by stopping the publisher (SIGSTOP: the kernel still takes its connections and requests)
+    until a query sits unread with it, and only then killing it."""
+    nginx, (first, second) = deployment
+    os.killpg(first.process.pid, signal.SIGSTOP)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            for number in range(8):  # nginx takes the two in turn: one of the first few goes to the stopped one
+                marker = f"in-flight-{number}"
+                future = pool.submit(through, nginx, marker, 700 + number, post=True)
+                for _ in range(200):
+                    if future.done() or unread(first):
+                        break
+                    time.sleep(0.1)
+                if not future.done():
+                    break
+                assert future.result() == 200 and second.answered(marker)
+            else:
+                pytest.fail(f"no query reached the stopped publisher {first.address}")
+            assert unread(first), "the query waiting for an answer is not with the stopped publisher"
+            first.kill()
+            assert future.result() == 200
+    finally:
+        first.kill()
+    line = next(line for line in (nginx.state / "access.log").read_text().splitlines() if f'"{marker}"' in line)
+    assert f"upstream={first.address}:{PORT}, {second.address}:{PORT}" in line and second.answered(marker), line
