@@ -78,8 +78,15 @@ $(VENV)/.virtuoso: | $(BIN)/python
 	{ $(call APT_INSTALL,virtuoso-opensource-7-bin); }
 	@touch $@
 
+# Debian's iproute2 (`ip`), for the deployment test (tests/test_deployment.py): two publisher servers, each in a
+# network namespace of its own as a host of its own, behind nginx. Installed when missing, as root with apt-get, as
+# nginx is; without it, or not as root, that test skips and says why.
+$(VENV)/.iproute2: | $(BIN)/python
+	@command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || { $(call APT_INSTALL,iproute2); }
+	@touch $@
+
 test: $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.ldes-client $(VENV)/.postgresql $(VENV)/.chromium \
-	$(VENV)/.virtuoso
+	$(VENV)/.virtuoso $(VENV)/.iproute2
 	$(BIN)/python -m pytest
 
 # The gettext catalogues of the pages (README, "Translations"): extract every text of the templates and the code

@@ -324,8 +324,8 @@ def deploy():
 
 @deploy.command()
 @click.option("--listen", default="80", show_default=True, help="nginx's public address: PORT or HOST:PORT.")
-@click.option("--upstream", default="127.0.0.1:8000", show_default=True,
-              help="Where `samenleven serve --workers N` listens.")
+@click.option("--upstream", default=["127.0.0.1:8000"], show_default=True, multiple=True,
+              help="Where `samenleven serve --workers N` listens; once per publisher server.")
 @click.option("--server-name", default="_", show_default=True, help="The public host names (_: any).")
 @click.option("--prefix", default="", help="A path the site lives under, such as /samenleven (default: /).")
 @click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),

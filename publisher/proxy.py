@@ -32,7 +32,7 @@ class Proxy:
     """What differs from one deployment to the next; the rest of the configuration is the same everywhere."""
 
     listen: str = "80"
-    upstream: str = "127.0.0.1:8000"
+    upstream: tuple[str, ...] = ("127.0.0.1:8000",)  # one address per publisher server
     server_name: str = "_"
     prefix: str = ""
     state_dir: Path | None = None
@@ -65,7 +65,7 @@ def configuration(proxy: Proxy, settings: dict) -> str:
                                      trim_blocks=True, lstrip_blocks=True)
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
-        listen=proxy.listen, upstream=proxy.upstream, server_name=proxy.server_name, prefix=proxy.prefix,
+        listen=proxy.listen, upstreams=proxy.upstream, server_name=proxy.server_name, prefix=proxy.prefix,
         user=proxy.user, paths=paths(proxy.state_dir), connections=proxy.connections,
         query_rate=proxy.query_rate, query_burst=proxy.query_burst, cache=proxy.cache,
         # The same room as the server's own limit (publisher.app): its 413 names the setting.
@@ -75,10 +75,13 @@ def configuration(proxy: Proxy, settings: dict) -> str:
 
 
 def _check(proxy: Proxy) -> None:
-    for name in ("listen", "upstream"):
-        if not _ADDRESS.match(getattr(proxy, name)):
-            raise ProxyError(f"--{name} {getattr(proxy, name)!r}: give PORT, HOST:PORT, [IPv6]:PORT or "
-                                 "unix:/PATH")
+    if not proxy.upstream:
+        raise ProxyError("--upstream: give at least one server, HOST:PORT")
+    if len(set(proxy.upstream)) < len(proxy.upstream):
+        raise ProxyError(f"--upstream {' '.join(proxy.upstream)!r}: the same server twice")
+    for name, value in [("listen", proxy.listen), *(("upstream", address) for address in proxy.upstream)]:
+        if not _ADDRESS.match(value):
+            raise ProxyError(f"--{name} {value!r}: give PORT, HOST:PORT, [IPv6]:PORT or unix:/PATH")
     if not _PREFIX.match(proxy.prefix):
         raise ProxyError(f"--prefix {proxy.prefix!r}: give a path such as /samenleven (no trailing slash), "
                              "or nothing")

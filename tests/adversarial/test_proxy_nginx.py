@@ -226,7 +226,8 @@ def test_the_same_slow_clients_sent_straight_to_gunicorn_take_every_thread(produ
 
 @pytest.mark.parametrize("option", [("--listen", "80; include /etc/passwd"), ("--upstream", "a b"),
                                     ("--prefix", "/x;"), ("--server-name", "x}"), ("--user", "root;"),
-                                    ("--state-dir", "/tmp/a b"), ("--prefix", "/x/")])
+                                    ("--state-dir", "/tmp/a b"), ("--prefix", "/x/"),
+                                    ("--upstream", "10.0.0.2:8000", "--upstream", "10.0.0.2:8000")])
 def test_deploy_refuses_values_that_would_change_the_configuration(tally, option):
     done = subprocess.run([sys.executable, "-m", "publisher", "deploy", "nginx", *option], cwd=PROJECT,
                           capture_output=True, text=True)
@@ -240,7 +241,8 @@ def test_the_shipped_configuration_is_valid_nginx(tmp_path):
         pytest.skip(f"nginx is not installed ({INSTALL})")
     state = tmp_path / "state"
     state.mkdir()
-    for options in ([], ["--no-cache", "--prefix", "/samenleven", "--listen", "[::1]:8080"]):
+    for options in ([], ["--no-cache", "--prefix", "/samenleven", "--listen", "[::1]:8080"],
+                    ["--upstream", "10.0.0.2:8000", "--upstream", "10.0.0.3:8000", "--upstream", "[fd00::4]:8000"]):
         conf = subprocess.run([sys.executable, "-m", "publisher", "deploy", "nginx", "--user", "",
                                "--state-dir", str(state), *options], cwd=PROJECT, capture_output=True,
                               text=True, check=True).stdout
