@@ -11,8 +11,6 @@ published: the editors review the queue. ``/contribute`` leads to the form in En
 import re
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
@@ -21,6 +19,7 @@ from publisher import context as contexts
 from publisher.contribute import checks, guard, intake, photos, record, submission
 from publisher.errors import BadRequest, NotFound, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
 from publisher.language import N_, pick, translate
+from publisher.moderation import throttle
 from publisher.moderation.queue import open_queue
 from publisher.views import in_language, page_language, settings
 
@@ -30,12 +29,6 @@ GRAPHS = ("application/ld+json", "text/turtle")
 ANSWERS = ("text/html", "application/json", "application/problem+json", "text/turtle", "application/ld+json")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # secrets.token_urlsafe(24) is 32 of these
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
-
-
-@blueprint.record_once
-def _install(state) -> None:
-    """Give the app its limiter of submissions per client address (the key and CSRF: ``moderation.sessions``)."""
-    state.app.extensions["samenleven.limiter"] = Limiter(get_remote_address, app=state.app, storage_uri="memory://")
 
 
 def _store():
@@ -75,15 +68,15 @@ def submit():
     request.max_content_length = s["contribute_max_size"] + s["photo_max_size"]
     if request.mimetype in FORMS and request.form.get("meer"):
         return more(_store(), s)  # nothing is sent yet, so it does not count against the limit
-    try:
-        with current_app.extensions["samenleven.limiter"].limit(s["contribute_rate"]):
-            if request.mimetype in FORMS:
-                return from_form(_store(), s)
-            if request.mimetype in GRAPHS:
-                return from_graph(_store(), s)
-    except RateLimitExceeded as error:
-        raise TooManyRequests(f"this address has sent its share of proposals ({error.limit.limit}; the setting "
-                              "contribute_rate): send the next one later", limit="contribute_rate") from None
+    if request.mimetype in FORMS + GRAPHS:
+        # Counted in the queue's database, which every server process shares (moderation.throttle).
+        tries = throttle.Throttle(_queue(), "contribute", throttle.limits(s["contribute_rate"], "contribute_rate"))
+        past = tries.admit(throttle.client(current_app.secret_key, request.remote_addr or ""))
+        if past is not None:
+            raise TooManyRequests(f"this address has sent its share of proposals ({past}; the setting "
+                                  "contribute_rate): send the next one later", limit="contribute_rate",
+                                  headers={"Retry-After": str(past.get_expiry())})
+        return from_form(_store(), s) if request.mimetype in FORMS else from_graph(_store(), s)
     raise UnsupportedMediaType(f"send the form ({', '.join(FORMS)}) or a practice record as {' or '.join(GRAPHS)}, "
                                f"not {request.mimetype or 'a body without a type'}")
 
