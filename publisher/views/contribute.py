@@ -123,7 +123,7 @@ def from_form(store, s: dict):
         errors.setdefault(name, []).extend(said)
     if errors:
         return page(store, request.form, errors, built.ambiguous, subject, 422)
-    token = intake.queue_up(_queue(), s, built, "change" if subject else "new", subject, person, photo,
+    token = intake.queue_up(store, _queue(), s, built, "change" if subject else "new", subject, person, photo,
                             page_language())
     return accepted(token)
 
@@ -143,8 +143,8 @@ def from_graph(store, s: dict):
         return report(checked)
     if not intake.EMAIL.fullmatch(submitted.contributor["email"]):
         raise submission.Unprocessable("say who you are: a schema:Person with schema:name and schema:email")
-    token = intake.queue_up(_queue(), s, submitted.built, submitted.kind, submitted.subject, submitted.contributor,
-                            None, page_language())
+    token = intake.queue_up(store, _queue(), s, submitted.built, submitted.kind, submitted.subject,
+                            submitted.contributor, None, page_language())
     return accepted(token)
 
 
