@@ -163,3 +163,24 @@ def test_attempts_past_a_limit_are_refused_per_client(queue):
     assert tries.admit(other) is None
     with pytest.raises(throttle.SettingError, match="contribute_rate"):
         throttle.limits("twenty a day", "contribute_rate")
+
+
+def test_a_database_of_schema_version_1_is_brought_up_to_date_and_its_editors_log_in(database_settings):
+    from argon2 import PasswordHasher
+
+    from publisher.moderation import editors, schema
+    url = database_settings["database_url"]
+    database = schema.PostgreSQL(url) if url else schema.SQLite(database_settings["build_dir"] / "proposals.sqlite")
+    with database.connect() as connection:  # the schema as the first release made it, with a locked account
+        connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for statement in schema.MIGRATIONS[0]:
+            connection.execute(statement.format(**database.types))
+        connection.execute("INSERT INTO schema_version (version) VALUES (1)")
+        connection.execute("INSERT INTO editors (name, password, failures, created) VALUES "
+                           f"('an', {database.placeholder}, 9, '2026-11-01T10:00:00Z')",
+                           (PasswordHasher().hash("correct horse battery staple"),))
+    queue = queues.open_queue(database_settings)
+    with queue.database.connect() as connection:
+        assert connection.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
+    found = editors.Editors(queue, 5).login("an", "correct horse battery staple", "a client")
+    assert found.editor == "an" and editors.Editors(queue, 5).active("an", found.generation)
