@@ -165,7 +165,7 @@ def test_attempts_past_a_limit_are_refused_per_client(queue):
         throttle.limits("twenty a day", "contribute_rate")
 
 
-def test_a_database_of_schema_version_1_is_brought_up_to_date_and_its_editors_log_in(database_settings):
+def test_a_database_of_schema_version_1_is_brought_up_to_date_and_its_editors_log_in(database_settings):  # noqa: F811
     from argon2 import PasswordHasher
 
     from publisher.moderation import editors, schema
