@@ -5,6 +5,7 @@ What is expected comes from OWASP's Authentication Cheat Sheet: one generic answ
 ("Authentication and Error Messages"), and no lock-out that someone else can set off ("Account Lockout").
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -126,3 +127,11 @@ def test_the_commands_refuse_an_editor_that_does_not_exist(site):
         done = editor(command, "niemand", var=var)
         assert done.returncode != 0 and "there is no editor niemand" in done.stderr
     assert editor("list", var=var).stdout.split() == ["cy", "dee", "eef"]
+
+
+@pytest.mark.parametrize("setting", ["login_rate", "contribute_rate"])
+def test_a_rate_that_is_no_limit_stops_the_server_naming_the_setting(built, setting):
+    done = subprocess.run([sys.executable, "-m", "publisher", "--build-dir", str(built[0]["build_dir"]), "serve",
+                           "--port", "0"], capture_output=True, text=True, cwd=PROJECT, timeout=300,
+                          env={**os.environ, f"SAMENLEVEN_{setting.upper()}": "ten a minute"})
+    assert done.returncode == 2 and f"{setting}: 'ten a minute' is not a rate limit" in done.stderr, done.stderr

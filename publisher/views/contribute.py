@@ -31,6 +31,12 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # secrets.token_urlsafe(24) is 32 o
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
+@blueprint.record_once
+def _read_limits(state) -> None:
+    """Read ``contribute_rate`` when the app is made: one that is no limit stops the server (exit 2), naming it."""
+    throttle.limits(state.app.config["SAMENLEVEN"]["contribute_rate"], "contribute_rate")
+
+
 def _store():
     # Not views.get_store: these answers hold a CSRF token or a proposal, and must never be cached as the build's.
     return current_app.extensions["samenleven.store"].require()

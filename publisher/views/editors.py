@@ -30,6 +30,12 @@ NAMES = {"received": N_("ontvangen"), "asked": N_("gevraagd"), "accepted": N_("a
 
 
 
+@blueprint.record_once
+def _read_limits(state) -> None:
+    """Read ``login_rate`` when the app is made: one that is no limit stops the server (exit 2), naming it."""
+    throttle.limits(state.app.config["SAMENLEVEN"]["login_rate"], "login_rate")
+
+
 def queue() -> queues.Queue:
     """The proposals database, opened (and its schema brought up to date) at the first request that needs it."""
     with _opening:
