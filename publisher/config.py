@@ -126,7 +126,8 @@ SETTINGS = (
             "once and kept in `{build_dir}/secret_key`, which every server process of the folder shares."),
     Setting("contribute_rate", "20 per hour; 5 per minute",
             "How many submissions to /bijdragen one client address may make (Flask-Limiter's notation, `;` between "
-            "limits; counted per server process); past it, a 429."),
+            "limits, over a moving window; counted in the proposals database, so shared by every server process); "
+            "past it, a 429."),
     Setting("contribute_min_seconds", 5,
             "Fewest seconds between opening the form at /bijdragen and sending it; sooner is a program, refused with "
             "a 400 (the API in JSON-LD or Turtle is not timed)."),
@@ -135,8 +136,9 @@ SETTINGS = (
     Setting("photo_max_size", 5242880,
             "Largest photo sent with a proposal, in bytes (JPEG, PNG or WebP; 5 MB)."),
     Setting("max_login_failures", 5,
-            "Failed logins after which an editor's account is locked, until `samenleven editor add NAME --replace` "
-            "gives it a new password."),
+            "Failed logins of one name from one client address after which that address waits before each next "
+            "try of that name: 1 s, doubling with each failure, at most an hour; the editor's own address is not "
+            "affected, so nobody can lock an editor out."),
     Setting("smtp", "",
             "The mail server (`host:port`, plain SMTP on 127.0.0.1 or a relay) that sends an editor's question to a "
             "contributor, from contact_email; empty: the page shows the text for the editor to send."),
@@ -147,6 +149,10 @@ SETTINGS = (
     Setting("answer_cache_mb", 64,
             "MiB of finished answers of the build in use that each server process keeps and gives again without "
             "rendering or querying (least recently used out first; emptied when another build is served); 0: none."),
+    Setting("login_rate", "10 per minute; 60 per hour",
+            "How many logins at /redactie/login one client address may try, whatever the names (Flask-Limiter's "
+            "notation, shared by every server process as contribute_rate); past it, the same answer as a wrong "
+            "password."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

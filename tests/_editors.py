@@ -1,6 +1,8 @@
 """An editor's browser for the tests of /redactie: cookies kept, redirects shown rather than followed, and the
 CSRF token read from the page's form as a browser would send it."""
 
+import functools
+import http.client
 import http.cookiejar
 import re
 import subprocess
@@ -19,12 +21,25 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # the 3xx comes back as it is, for the test to see where it points
 
 
-class Browser:
-    """One client with its own cookies."""
+class _From(urllib.request.HTTPHandler):
+    """Connections from a source address of the loopback network (127.0.0.0/8: RFC 1122, 3.2.1.3), so that one
+    machine plays clients at several addresses."""
 
-    def __init__(self, url: str):
+    def __init__(self, source: str):
+        super().__init__()
+        self.source = source
+
+    def http_open(self, request):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.source, 0)), request)
+
+
+class Browser:
+    """One client with its own cookies (at the address ``source``, e.g. 127.0.0.2, when given)."""
+
+    def __init__(self, url: str, source: str | None = None):
         self.url, self.cookies = url, http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+        handlers = [urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect] + ([_From(source)] if source else [])
+        self.opener = urllib.request.build_opener(*handlers)
 
     def request(self, path, data=None, headers=None, method=None):
         """Return (status, headers, body as text)."""

@@ -39,7 +39,7 @@ def site(tmp_path_factory):
     assert done.returncode == 0, done.stderr
     # No minimum fill time: the tests fill the form at once (tests/test_contribute.py checks the timing itself).
     process, url = start_server(folder / "var", graph_dir=graph, contribute_min_seconds=0,
-                                contribute_rate="1000 per minute")
+                                contribute_rate="1000 per minute", login_rate="1000 per minute")
     yield url, graph
     stop_server(process)
 
@@ -229,3 +229,49 @@ def test_a_person_fills_in_the_form_in_chromium(site, browser, lang):
     assert browser.lang == lang and title in browser.text("body")
     assert browser.css('[data-status="received"]')
     assert browser.console_errors() == []
+
+
+# --- minted IRIs ----------------------------------------------------------------------------------------------
+
+TAKEN = """@prefix sl: <https://w3id.org/samenleven/ns#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix schema: <http://schema.org/> .
+_:p a sl:Practice ; dct:title "Sociale cohesie"@nl ; dct:description "Nog een praktijk van die naam."@nl ;
+    sl:category <https://w3id.org/samenleven/id/concept/categorie/sociale-cohesie> .
+_:i a sl:Initiative ; sl:appliesPractice _:p ; dct:title "Allee Du Kaai"@nl ; dct:description "{where}"@nl ;
+    dct:spatial <https://w3id.org/samenleven/id/gemeente/44021> .
+[] a schema:Person ; schema:name "Bo" ; schema:email "bo@example.org" .
+"""
+
+
+def minted(url: str, location: str) -> tuple[str, str]:
+    """The practice and initiative IRIs of a proposal's Turtle, as an editor reads it at /redactie/<token>."""
+    status, _, body = editor(url).get("/redactie/" + location.rsplit("/", 1)[-1], Accept="application/json")
+    assert status == 200
+    graph = rdflib.Graph().parse(data=json.loads(body)["turtle"], format="turtle")
+    practice = graph.value(None, rdflib.RDF.type, rdflib.URIRef(SL + "Practice"))
+    initiative = graph.value(None, rdflib.RDF.type, rdflib.URIRef(SL + "Initiative"))
+    return str(practice), str(initiative)
+
+
+def test_titles_that_are_published_or_proposed_already_mint_other_iris_and_both_accepts_publish(site):
+    url, _ = site
+    # The fixture graph (tests/data/graph/praktijk-sociale-cohesie.ttl) has both of these, minted from the titles.
+    published = (ID + "praktijk/sociale-cohesie", ID + "initiatief/allee-du-kaai")
+    locations = []
+    for where in ("Op het plein.", "In de bibliotheek."):
+        status, headers, answer = http(f"{url}/bijdragen", TAKEN.format(where=where).encode(),
+                                       {"Content-Type": "text/turtle", "Accept": "application/json"}, "POST")
+        assert status == 202, answer[-2000:]
+        locations.append(headers["Location"])
+    first, second = (minted(url, location) for location in locations)
+    assert all(iri.startswith(ID + "praktijk/") for iri in (first[0], second[0]))
+    assert all(iri.startswith(ID + "initiatief/") for iri in (first[1], second[1]))
+    assert len({published[0], first[0], second[0]}) == 3 and len({published[1], first[1], second[1]}) == 3
+    for location, (practice, initiative) in zip(locations, (first, second)):
+        accept(url, location)
+        assert status_of(url, location)["published"] == practice
+        for iri in (practice, initiative):
+            status, _, body = http(f"{url}/doc/{iri[len(ID):]}", headers={"Accept": "text/turtle"})
+            assert status == 200 and iri.encode() in body
+    status, _, body = http(f"{url}/doc/praktijk/sociale-cohesie", headers={"Accept": "text/html"})
+    assert status == 200 and "Sociale cohesie" in body.decode()  # the published practice is still there

@@ -133,10 +133,54 @@ def test_reopening_keeps_the_proposals_and_the_schema_version(database_settings)
     again = queues.open_queue(database_settings)
     assert again.get(sent.token) == sent
     with again.database.connect() as connection:
-        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert connection.execute("SELECT version FROM schema_version ORDER BY version").fetchall() == [(1,), (2,)]
 
 
 def test_the_embedded_database_lies_in_the_build_folder(tmp_path):
     queues.open_queue({"build_dir": tmp_path, "database_url": ""}).submit(proposal())
     with sqlite3.connect(tmp_path / "proposals.sqlite") as connection:
         assert connection.execute("SELECT count(*) FROM proposals").fetchone() == (1,)
+
+
+def test_an_iri_an_open_proposal_minted_is_refused_to_another_until_it_is_decided(queue):
+    iri = "https://w3id.org/samenleven/id/praktijk/x"
+    first = queue.submit(proposal(), minted=[iri])
+    assert queue.claimed({iri, iri + "-2"}) == {iri}
+    with pytest.raises(queues.Claimed):
+        queue.submit(proposal(), minted=[iri])
+    queue.decline(first, "an", "dubbel")
+    assert queue.claimed({iri}) == set()
+    second = queue.submit(proposal(), minted=[iri])
+    assert queue.claimed({iri}) == {iri} and queue.get(second).status == "received"
+
+
+def test_attempts_past_a_limit_are_refused_per_client(queue):
+    from publisher.moderation import throttle
+    tries = throttle.Throttle(queue, "contribute", throttle.limits("2 per hour; 5 per day", "contribute_rate"))
+    one, other = throttle.client("key", "192.0.2.1"), throttle.client("key", "192.0.2.2")
+    assert [tries.admit(one) for _ in range(3)][:2] == [None, None]
+    assert str(tries.admit(one)) == "2 per 1 hour"
+    assert tries.admit(other) is None
+    with pytest.raises(throttle.SettingError, match="contribute_rate"):
+        throttle.limits("twenty a day", "contribute_rate")
+
+
+def test_a_database_of_schema_version_1_is_brought_up_to_date_and_its_editors_log_in(database_settings):  # noqa: F811
+    from argon2 import PasswordHasher
+
+    from publisher.moderation import editors, schema
+    url = database_settings["database_url"]
+    database = schema.PostgreSQL(url) if url else schema.SQLite(database_settings["build_dir"] / "proposals.sqlite")
+    with database.connect() as connection:  # the schema as the first release made it, with a locked account
+        connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for statement in schema.MIGRATIONS[0]:
+            connection.execute(statement.format(**database.types))
+        connection.execute("INSERT INTO schema_version (version) VALUES (1)")
+        connection.execute("INSERT INTO editors (name, password, failures, created) VALUES "
+                           f"('an', {database.placeholder}, 9, '2026-11-01T10:00:00Z')",
+                           (PasswordHasher().hash("correct horse battery staple"),))
+    queue = queues.open_queue(database_settings)
+    with queue.database.connect() as connection:
+        assert connection.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
+    found = editors.Editors(queue, 5).login("an", "correct horse battery staple", "a client")
+    assert found.editor == "an" and editors.Editors(queue, 5).active("an", found.generation)

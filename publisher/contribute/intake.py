@@ -16,11 +16,11 @@ from rdflib.namespace import DCTERMS as DCT, RDF, XSD
 
 from publisher import linker as linking
 from publisher import uris
-from publisher.contribute import checks, fields, record
+from publisher.contribute import checks, fields, naming, record
 from publisher.contribute.record import SL
-from publisher.errors import BadRequest, NotFound
+from publisher.errors import BadRequest, NotFound, Unavailable
 from publisher.language import N_
-from publisher.moderation.queue import Proposal, QueueError, new_token, now
+from publisher.moderation.queue import Claimed, Proposal, QueueError, new_token, now
 
 CHOICES = (Path(__file__).parent / "choices.rq").read_text()
 NLD = rdflib.URIRef("http://publications.europa.eu/resource/authority/language/NLD")
@@ -152,19 +152,26 @@ def turtle(graph: rdflib.Graph, settings: dict) -> str:
     return out.serialize(format="turtle")
 
 
-def queue_up(queue, settings: dict, built: record.Built, kind: str, subject: str | None, person: dict,
+def queue_up(store, queue, settings: dict, built: record.Built, kind: str, subject: str | None, person: dict,
              photo: tuple | None, lang: str) -> str:
-    """Queue a conforming proposal; return its token."""
+    """Queue a conforming proposal, with IRIs that nothing else uses (``naming``); return its token."""
     if kind not in ("new", "change"):
         raise BadRequest(f"unknown kind {kind!r}")
     data, media = photo or (None, None)
-    default = uris.DEFAULT_BASE + subject[len(uris.Minter(settings["base"]).base):] if subject else None
-    try:
-        return queue.submit(Proposal(token=new_token(), kind=kind, subject=default,
-                                     turtle=turtle(built.graph, settings), contributor=person, status="received",
-                                     created=now(), photo=data, photo_type=media, language=lang))
-    except QueueError as error:
-        raise BadRequest(f"the proposal cannot be kept: {error}") from None
+    names = naming.Names(store, settings, queue)
+    nodes = names.minted(built, subject)
+    for _ in range(5):  # another proposal may mint the same IRI between the check and the submit: mint again
+        chosen = names.free(nodes)
+        proposal = Proposal(token=new_token(), kind=kind, subject=names.default(subject) if subject else None,
+                            turtle=turtle(naming.renamed(built.graph, chosen), settings), contributor=person,
+                            status="received", created=now(), photo=data, photo_type=media, language=lang)
+        try:
+            return queue.submit(proposal, minted=[names.default(str(iri)) for iri in chosen.values()])
+        except Claimed:
+            continue
+        except QueueError as error:
+            raise BadRequest(f"the proposal cannot be kept: {error}") from None
+    raise Unavailable("the proposal's IRIs were taken by others five times in a row: send it again")
 
 
 def check(store, built: record.Built) -> checks.Checked:

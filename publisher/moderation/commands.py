@@ -42,7 +42,8 @@ def editor():
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input "
               "instead of asking for it twice.")
-@click.option("--replace", is_flag=True, help="Give an existing editor a new password; this also unlocks it.")
+@click.option("--replace", is_flag=True, help="Give an existing editor a new password; this ends the editor's "
+              "sessions and enables a disabled account.")
 @click.pass_context
 def add(ctx, name, password_stdin, replace):
     """Make the account NAME (lower-case letters, digits, '.', '_', '-'), asking for its password."""
@@ -51,10 +52,46 @@ def add(ctx, name, password_stdin, replace):
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
-        accounts.Editors(_queue(ctx), _settings(ctx)["max_login_failures"]).add(name, password, replace)
+        _editors(ctx).add(name, password, replace)
     except PublisherError as error:
         _fail(error)
-    click.echo(f"editor {name} {'has a new password' if replace else 'added'}")
+    click.echo(f"editor {name} {'has a new password; its sessions are ended' if replace else 'added'}")
+
+
+def _editors(ctx) -> accounts.Editors:
+    return accounts.Editors(_queue(ctx), _settings(ctx)["max_login_failures"])
+
+
+@editor.command("list")
+@click.pass_context
+def names(ctx):
+    """List the editors' names."""
+    for name in _editors(ctx).names():
+        click.echo(name)
+
+
+@editor.command()
+@click.argument("name")
+@click.pass_context
+def disable(ctx, name):
+    """End every session of NAME and refuse its logins, until `editor add NAME --replace`."""
+    try:
+        _editors(ctx).disable(name)
+    except PublisherError as error:
+        _fail(error)
+    click.echo(f"editor {name} is disabled and logged out everywhere")
+
+
+@editor.command("end-sessions")
+@click.argument("name")
+@click.pass_context
+def end_sessions(ctx, name):
+    """End every session of NAME: each browser asks for the login again."""
+    try:
+        _editors(ctx).end_sessions(name)
+    except PublisherError as error:
+        _fail(error)
+    click.echo(f"editor {name} is logged out everywhere")
 
 
 @click.group()

@@ -1,11 +1,19 @@
-"""The editors' accounts: a name, an argon2id hash of the password, and a count of failed logins that locks.
+"""The editors' accounts: a name, an argon2id hash of the password, a session generation, and failed logins that
+slow down only the client that made them.
 
 Hashing is argon2-cffi's ``PasswordHasher`` with its defaults (argon2id, RFC 9106's second recommended
-parameters), the first choice of OWASP's Password Storage Cheat Sheet. A name that is not an editor costs a
-login the same hashing as a wrong password, so the time of the answer does not tell which names exist.
+parameters), the first choice of OWASP's Password Storage Cheat Sheet. Every login the throttle lets through costs
+one hash, whether the name exists or not, and every refusal is the same ``Login(None)``: OWASP's Authentication
+Cheat Sheet ("Authentication and Error Messages") asks for one generic answer, so that it does not tell which
+names exist. Failures are counted per (name, client) pair: after ``max_failures`` the pair waits 1 s, then twice
+as long after each further failure, up to ``MAX_WAIT`` ("Account Lockout": a lock that anyone can set off is a
+denial of service), and the editor logs in from elsewhere as usual. A session carries the account's generation;
+a new password or ``disable`` moves it on, which ends every session made before.
 """
 
+import hashlib
 import re
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -18,6 +26,9 @@ NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MIN_PASSWORD = 12  # NIST SP 800-63B, 5.1.1.2: at least 8; longer for an account that publishes
 _HASHER = PasswordHasher()
 _DUMMY = _HASHER.hash("a password no editor has")
+MAX_WAIT = 3600  # seconds: the longest back-off of a (name, client) pair
+FORGET = 86400  # seconds after its last failure that a pair starts again
+LOGINS = 1504  # the lock under which a pair's failures are read and raised (schema.lock)
 
 
 class EditorError(PublisherError):
@@ -26,10 +37,19 @@ class EditorError(PublisherError):
 
 @dataclass(frozen=True)
 class Login:
-    """The outcome of a login: the editor's name when it succeeded, else why not."""
+    """The outcome of a login: the editor's name and session generation when it succeeded, else None."""
 
     editor: str | None
-    locked: bool = False
+    generation: int = 0
+
+
+def wait(failures: int, max_failures: int) -> float:
+    """Seconds a (name, client) pair waits after its ``failures``-th failure in a row.
+
+    >>> [wait(n, 3) for n in (1, 2, 3, 4, 5)], wait(40, 3)
+    ([0, 0, 1, 2, 4], 3600)
+    """
+    return 0 if failures < max_failures else min(2 ** min(failures - max_failures, 12), MAX_WAIT)
 
 
 class Editors:
@@ -39,7 +59,8 @@ class Editors:
         self.queue, self.max_failures = queue, max_failures
 
     def add(self, name: str, password: str, replace: bool = False) -> None:
-        """Make an account, or give an existing one a new password and unlock it when ``replace``.
+        """Make an account, or give an existing one a new password when ``replace``: that ends its sessions and
+        enables it again.
 
         :raises EditorError: a name not of lower-case letters, digits, ``.``, ``_``, ``-``; a password shorter
             than ``MIN_PASSWORD``; an existing name without ``replace``.
@@ -54,38 +75,70 @@ class Editors:
             if cursor.one("SELECT 1 FROM editors WHERE name = ?", (name,)):
                 if not replace:
                     raise EditorError(f"editor {name} exists already; give --replace to set a new password "
-                                      "(which also unlocks the account)")
-                cursor.run("UPDATE editors SET password = ?, failures = 0 WHERE name = ?", (hashed, name))
+                                      "(which also ends the editor's sessions and enables a disabled account)")
+                cursor.run("UPDATE editors SET password = ?, disabled = 0, generation = generation + 1 "
+                           "WHERE name = ?", (hashed, name))
             else:
                 cursor.run("INSERT INTO editors (name, password, failures, created) VALUES (?, ?, 0, ?)",
                            (name, hashed, now()))
 
-    def login(self, name: str, password: str) -> Login:
-        """Check a name and password; count a failure, and refuse a locked account whatever the password."""
-        if not NAME.fullmatch(str(name or "")):  # no account has such a name: nothing to ask the database
-            _verify(_DUMMY, password)
-            return Login(None)
+    def disable(self, name: str) -> None:
+        """End every session of ``name`` and refuse its logins, until ``add --replace`` gives it a new password.
+
+        :raises EditorError: no such editor.
+        """
+        self._move_on(name, "disabled = 1, ")
+
+    def end_sessions(self, name: str) -> None:
+        """End every session of ``name`` (its next request asks for the login again).
+
+        :raises EditorError: no such editor.
+        """
+        self._move_on(name, "")
+
+    def _move_on(self, name: str, also: str) -> None:
         with self.queue.transaction() as cursor:
-            row = cursor.one("SELECT password, failures FROM editors WHERE name = ?", (str(name),))
-            if row is None:
-                _verify(_DUMMY, password)
+            changed = cursor.run(f"UPDATE editors SET {also}generation = generation + 1 WHERE name = ?", (str(name),))
+            if changed.rowcount != 1:
+                raise EditorError(f"there is no editor {name}; `samenleven editor list` names them")
+
+    def login(self, name: str, password: str, who: str) -> Login:
+        """Check a name and password from the client ``who`` (``throttle.client``); count a failure of the pair.
+
+        An unknown name, a wrong password, a disabled account and a pair that must still wait all give
+        ``Login(None)`` after the same work: one argon2 verification.
+        """
+        name = str(name or "")
+        pair = hashlib.sha256(f"{who}\0{name}".encode()).hexdigest()
+        moment = time.time()
+        with self.queue.transaction() as cursor:
+            account = cursor.one("SELECT password, generation, disabled FROM editors WHERE name = ?",
+                                 (name,)) if NAME.fullmatch(name) else None
+            failed = cursor.one("SELECT failures, last FROM login_failures WHERE pair = ?", (pair,))
+        hashed, generation, disabled = account or (_DUMMY, 0, 1)
+        waiting = failed is not None and moment < failed[1] + wait(failed[0], self.max_failures)
+        right = _verify(hashed, password)  # outside the transaction: the hash takes a while
+        with self.queue.transaction(lock=LOGINS) as cursor:
+            cursor.run("DELETE FROM login_failures WHERE last < ?", (moment - FORGET,))
+            if not right or disabled or waiting:
+                row = cursor.one("SELECT failures FROM login_failures WHERE pair = ?", (pair,))
+                if row is None:
+                    cursor.run("INSERT INTO login_failures (pair, failures, last) VALUES (?, 1, ?)", (pair, moment))
+                else:
+                    cursor.run("UPDATE login_failures SET failures = failures + 1, last = ? WHERE pair = ?",
+                               (moment, pair))
                 return Login(None)
-            hashed, failures = row
-            if failures >= self.max_failures:
-                return Login(None, locked=True)
-            if not _verify(hashed, password):
-                cursor.run("UPDATE editors SET failures = failures + 1 WHERE name = ?", (name,))
-                return Login(None, locked=failures + 1 >= self.max_failures)
-            cursor.run("UPDATE editors SET failures = 0 WHERE name = ?", (name,))
+            cursor.run("DELETE FROM login_failures WHERE pair = ?", (pair,))
             if _HASHER.check_needs_rehash(hashed):
                 cursor.run("UPDATE editors SET password = ? WHERE name = ?", (_HASHER.hash(password), name))
-        return Login(name)
+        return Login(name, generation)
 
-    def active(self, name: str) -> bool:
-        """Whether ``name`` is an editor whose account is not locked (checked at every request of a session)."""
+    def active(self, name: str, generation) -> bool:
+        """Whether a session of ``name`` made in ``generation`` still holds (checked at every request): the account
+        exists, is not disabled, and has had no new password since."""
         with self.queue.transaction() as cursor:
-            row = cursor.one("SELECT failures FROM editors WHERE name = ?", (str(name),))
-        return row is not None and row[0] < self.max_failures
+            row = cursor.one("SELECT generation, disabled FROM editors WHERE name = ?", (str(name),))
+        return row is not None and not row[1] and row[0] == generation
 
     def names(self) -> list[str]:
         """Return the editors' names, sorted."""

@@ -17,11 +17,16 @@ from publisher.moderation import schema
 STATUSES = ("received", "asked", "accepted", "declined")
 OPEN = ("received", "asked")  # the statuses an editor can still act on
 KINDS = ("new", "change")
+MINTING = 1502  # the lock under which a proposal's minted IRIs are checked and stored (schema.lock)
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 class QueueError(PublisherError):
     """A proposal that does not exist, or an action its status no longer allows."""
+
+
+class Claimed(QueueError):
+    """An IRI a new proposal minted that an open proposal minted first."""
 
 
 @dataclass
@@ -83,25 +88,50 @@ class Queue:
         database.migrate()
 
     @contextmanager
-    def transaction(self):
-        """Yield a ``Cursor`` in one transaction of the database (the editors' accounts share it)."""
+    def transaction(self, lock: int | None = None):
+        """Yield a ``Cursor`` in one transaction of the database (the editors' accounts share it); with ``lock``,
+        one process at a time holds that key until it ends, so that a count is read and raised as one step."""
         with self.database.connect() as connection:
+            if lock is not None:
+                self.database.lock(connection, lock)
             yield Cursor(connection, self.database.placeholder)
 
-    def submit(self, proposal: Proposal) -> str:
-        """Store a new proposal; return its token.
+    def submit(self, proposal: Proposal, minted=()) -> str:
+        """Store a new proposal with the IRIs it ``minted``; return its token.
 
         :raises QueueError: a kind or photo type the queue does not know, a status other than received, a change
-            without a subject, or a token already used.
+            without a subject, or a token already used; ``Claimed``: an open proposal minted one of the IRIs.
         """
         _check(proposal)
         row = {**proposal.__dict__, "contributor": json.dumps(proposal.contributor, ensure_ascii=False)}
-        with self.transaction() as cursor:
+        with self.transaction(lock=MINTING) as cursor:
             if cursor.one("SELECT 1 FROM proposals WHERE token = ?", (proposal.token,)):
                 raise QueueError(f"proposal {proposal.token} exists already")
+            taken = self._claimed(cursor, minted)
+            if taken:
+                raise Claimed(f"an open proposal has minted {', '.join(sorted(taken))} already")
             cursor.run(f"INSERT INTO proposals ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                        tuple(row[c] for c in _COLUMNS))
+            # A declined or accepted proposal's IRIs are free again (an accepted one's are the build's now).
+            cursor.run("DELETE FROM minted WHERE token IN (SELECT token FROM proposals WHERE status NOT IN "
+                       f"({', '.join('?' * len(OPEN))}))", OPEN)
+            for iri in sorted(set(minted)):
+                cursor.run("INSERT INTO minted (iri, token) VALUES (?, ?)", (iri, proposal.token))
         return proposal.token
+
+    def claimed(self, iris) -> set:
+        """Return those of ``iris`` that an open proposal has minted."""
+        with self.transaction() as cursor:
+            return self._claimed(cursor, iris)
+
+    @staticmethod
+    def _claimed(cursor, iris) -> set:
+        found = set()
+        for iri in set(iris):
+            if cursor.one("SELECT 1 FROM minted m JOIN proposals p ON p.token = m.token WHERE m.iri = ? AND "
+                          f"p.status IN ({', '.join('?' * len(OPEN))})", (iri, *OPEN)):
+                found.add(iri)
+        return found
 
     def get(self, token: str) -> Proposal | None:
         """Return the proposal of ``token``, or None."""

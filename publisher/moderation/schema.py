@@ -8,7 +8,8 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-# {id}: an auto-numbered key (the order of arrival, for two proposals of the same second); {blob}: bytes.
+# {id}: an auto-numbered key (the order of arrival, for two proposals of the same second); {blob}: bytes;
+# {time}: seconds since the epoch, as a float.
 MIGRATIONS = (
     (
         """CREATE TABLE proposals (
@@ -24,6 +25,21 @@ MIGRATIONS = (
             name TEXT PRIMARY KEY, password TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
             created TEXT NOT NULL)""",
     ),
+    (
+        # A session names the generation it was made in: a new password or ``editor disable`` moves it on.
+        "ALTER TABLE editors ADD COLUMN generation INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE editors ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",
+        # What a client did lately (``throttle``): a kind (login, contribute), a keyed hash of its address, when.
+        "CREATE TABLE attempts (kind TEXT NOT NULL, client TEXT NOT NULL, at {time} NOT NULL)",
+        "CREATE INDEX attempts_client ON attempts (kind, client, at)",
+        "CREATE INDEX attempts_at ON attempts (kind, at)",
+        # Failed logins per (name, client) pair, hashed: a back-off that only the pair's own client waits for.
+        "CREATE TABLE login_failures (pair TEXT PRIMARY KEY, failures INTEGER NOT NULL, last {time} NOT NULL)",
+        # The IRIs a proposal mints, unique: no two open proposals can claim the same one.
+        """CREATE TABLE minted (
+            iri TEXT PRIMARY KEY, token TEXT NOT NULL REFERENCES proposals (token))""",
+        "CREATE INDEX minted_token ON minted (token)",
+    ),
 )
 VERSION = len(MIGRATIONS)
 
@@ -32,7 +48,7 @@ class SQLite:
     """The embedded database: one file, made on first use."""
 
     placeholder = "?"
-    types = {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB"}
+    types = {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB", "time": "REAL"}
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -59,8 +75,9 @@ class SQLite:
         finally:
             connection.close()
 
-    def lock(self, connection) -> None:
-        """Hold the schema while migrating (BEGIN IMMEDIATE already does)."""
+    def lock(self, connection, key: int = 1501) -> None:
+        """Hold the schema while migrating, or a count while it is checked and raised (BEGIN IMMEDIATE already
+        makes this connection the only writer)."""
 
     def migrate(self) -> int:
         return migrate(self)
@@ -70,7 +87,7 @@ class PostgreSQL:
     """A PostgreSQL database named by a ``postgresql://`` URL (psycopg 3)."""
 
     placeholder = "%s"
-    types = {"id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "blob": "BYTEA"}
+    types = {"id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "blob": "BYTEA", "time": "DOUBLE PRECISION"}
 
     def __init__(self, url: str):
         self.url = url
@@ -85,9 +102,10 @@ class PostgreSQL:
         with psycopg.connect(self.url, connect_timeout=10) as connection:
             yield connection
 
-    def lock(self, connection) -> None:
-        """Hold the schema while migrating, against another process migrating at the same time."""
-        connection.execute("SELECT pg_advisory_xact_lock(1501)")  # any constant: issue 15's
+    def lock(self, connection, key: int = 1501) -> None:
+        """Hold ``key`` until the transaction ends: the schema while migrating (1501, issue 15's), or a count while
+        it is checked and raised, against another process doing the same at the same time."""
+        connection.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
 
     def migrate(self) -> int:
         return migrate(self)

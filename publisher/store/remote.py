@@ -8,6 +8,7 @@ client's query is held to our limits here, whatever the store's own: at most ``q
 ``query_queue_wait`` as the sandbox), a deadline on the HTTP exchange, rows cut at ``max_rows`` while reading.
 """
 
+import http.client
 import io
 import logging
 import threading
@@ -268,6 +269,8 @@ class _Deadline(io.RawIOBase):
             if "timed out" in str(error):
                 raise TimeoutError from None
             raise
+        except http.client.HTTPException as error:  # a chunked answer cut mid-chunk (IncompleteRead): no OSError
+            raise ConnectionError(f"the answer broke off: {error!r}") from None
 
     def close(self) -> None:
         self.response.close()

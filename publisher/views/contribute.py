@@ -11,8 +11,6 @@ published: the editors review the queue. ``/contribute`` leads to the form in En
 import re
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
@@ -21,6 +19,7 @@ from publisher import context as contexts
 from publisher.contribute import checks, guard, intake, photos, record, submission
 from publisher.errors import BadRequest, NotFound, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
 from publisher.language import N_, pick, translate
+from publisher.moderation import throttle
 from publisher.moderation.queue import open_queue
 from publisher.views import in_language, page_language, settings
 
@@ -33,9 +32,9 @@ PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Rob
 
 
 @blueprint.record_once
-def _install(state) -> None:
-    """Give the app its limiter of submissions per client address (the key and CSRF: ``moderation.sessions``)."""
-    state.app.extensions["samenleven.limiter"] = Limiter(get_remote_address, app=state.app, storage_uri="memory://")
+def _read_limits(state) -> None:
+    """Read ``contribute_rate`` when the app is made: one that is no limit stops the server (exit 2), naming it."""
+    throttle.limits(state.app.config["SAMENLEVEN"]["contribute_rate"], "contribute_rate")
 
 
 def _store():
@@ -75,15 +74,15 @@ def submit():
     request.max_content_length = s["contribute_max_size"] + s["photo_max_size"]
     if request.mimetype in FORMS and request.form.get("meer"):
         return more(_store(), s)  # nothing is sent yet, so it does not count against the limit
-    try:
-        with current_app.extensions["samenleven.limiter"].limit(s["contribute_rate"]):
-            if request.mimetype in FORMS:
-                return from_form(_store(), s)
-            if request.mimetype in GRAPHS:
-                return from_graph(_store(), s)
-    except RateLimitExceeded as error:
-        raise TooManyRequests(f"this address has sent its share of proposals ({error.limit.limit}; the setting "
-                              "contribute_rate): send the next one later", limit="contribute_rate") from None
+    if request.mimetype in FORMS + GRAPHS:
+        # Counted in the queue's database, which every server process shares (moderation.throttle).
+        tries = throttle.Throttle(_queue(), "contribute", throttle.limits(s["contribute_rate"], "contribute_rate"))
+        past = tries.admit(throttle.client(current_app.secret_key, request.remote_addr or ""))
+        if past is not None:
+            raise TooManyRequests(f"this address has sent its share of proposals ({past}; the setting "
+                                  "contribute_rate): send the next one later", limit="contribute_rate",
+                                  headers={"Retry-After": str(past.get_expiry())})
+        return from_form(_store(), s) if request.mimetype in FORMS else from_graph(_store(), s)
     raise UnsupportedMediaType(f"send the form ({', '.join(FORMS)}) or a practice record as {' or '.join(GRAPHS)}, "
                                f"not {request.mimetype or 'a body without a type'}")
 
@@ -130,7 +129,7 @@ def from_form(store, s: dict):
         errors.setdefault(name, []).extend(said)
     if errors:
         return page(store, request.form, errors, built.ambiguous, subject, 422)
-    token = intake.queue_up(_queue(), s, built, "change" if subject else "new", subject, person, photo,
+    token = intake.queue_up(store, _queue(), s, built, "change" if subject else "new", subject, person, photo,
                             page_language())
     return accepted(token)
 
@@ -150,8 +149,8 @@ def from_graph(store, s: dict):
         return report(checked)
     if not intake.EMAIL.fullmatch(submitted.contributor["email"]):
         raise submission.Unprocessable("say who you are: a schema:Person with schema:name and schema:email")
-    token = intake.queue_up(_queue(), s, submitted.built, submitted.kind, submitted.subject, submitted.contributor,
-                            None, page_language())
+    token = intake.queue_up(store, _queue(), s, submitted.built, submitted.kind, submitted.subject,
+                            submitted.contributor, None, page_language())
     return accepted(token)
 
 

@@ -1,7 +1,9 @@
 """``/redactie``: the editors' side of contributions (issue 15): log in, the queue, a proposal's diff, the actions.
 
-Every URL here but the login needs a session of an editor whose account is not locked: a browser is sent to the
-login, a program (that prefers JSON) gets 401. Every POST carries the form's CSRF token (Flask-WTF), checked after
+Every URL here but the login needs a session of an editor whose account is enabled and has had no new password
+since the session began: a browser is sent to the login, a program (that prefers JSON) gets 401. A login that
+fails for any reason (an unknown name, a wrong password, a disabled account, too many tries from this address)
+gets the one answer ``WRONG`` with 401 (OWASP Authentication Cheat Sheet, "Authentication and Error Messages"). Every POST carries the form's CSRF token (Flask-WTF), checked after
 the session. Responses are never stored by a cache (``no-store``), not framed by another site, and send no
 Referer (a proposal's URL holds its token).
 """
@@ -14,18 +16,24 @@ from flask import (Blueprint, Response, current_app, g, jsonify, redirect, rende
 from publisher.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from publisher.formats import HTML
 from publisher.language import N_, translate
-from publisher.moderation import diff, editors as accounts, queue as queues, review
+from publisher.moderation import diff, editors as accounts, queue as queues, review, throttle
 from publisher.views import in_language, page_language, settings
 
 blueprint = Blueprint("editors", __name__, url_prefix="/redactie")
 PUBLIC = {"editors.login"}
 _opening = threading.Lock()
-WRONG = N_("Naam of wachtwoord klopt niet.")
+WRONG = N_("Aanmelden lukt niet: de naam of het wachtwoord klopt niet, of er kwamen van hier te veel pogingen na "
+           "elkaar. Wacht even en probeer het opnieuw.")
 NAMES = {"received": N_("ontvangen"), "asked": N_("gevraagd"), "accepted": N_("aanvaard"),
          "declined": N_("geweigerd"), "accept": N_("aanvaard"), "decline": N_("geweigerd"), "ask": N_("gevraagd"),
          "accept-failed": N_("aanvaarden mislukt")}  # statuses and logged actions, as a page names them
-LOCKED = N_("Dit account is vergrendeld na te veel mislukte aanmeldingen. Een beheerder geeft het een nieuw "
-            "wachtwoord met `samenleven editor add NAAM --replace`.")
+
+
+
+@blueprint.record_once
+def _read_limits(state) -> None:
+    """Read ``login_rate`` when the app is made: one that is no limit stops the server (exit 2), naming it."""
+    throttle.limits(state.app.config["SAMENLEVEN"]["login_rate"], "login_rate")
 
 
 def queue() -> queues.Queue:
@@ -40,6 +48,11 @@ def editors() -> accounts.Editors:
     return accounts.Editors(queue(), settings()["max_login_failures"])
 
 
+def client() -> str:
+    """This request's client address, as the keyed hash the database keeps (``throttle.client``)."""
+    return throttle.client(current_app.secret_key, request.remote_addr or "")
+
+
 def wants_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
@@ -49,7 +62,7 @@ def guard():
     """Refuse a request without an editor's session; then check the CSRF token of a POST."""
     if request.endpoint not in PUBLIC:
         name = session.get("editor")
-        if not (name and editors().active(name)):
+        if not (name and editors().active(name, session.get("generation"))):
             session.pop("editor", None)
             if not wants_json() and request.method in ("GET", "HEAD"):
                 return redirect(url_for("editors.login", next=request.path))
@@ -80,15 +93,17 @@ def login():
     target = target if target.startswith("/redactie") and "//" not in target and "\\" not in target else ""
     if request.method != "POST":
         return page("editors_login.html", next=target)
-    found = editors().login(request.form.get("name", "").strip(), request.form.get("password", ""))
+    name = request.form.get("name", "").strip()
+    tries = throttle.Throttle(queue(), "login", throttle.limits(settings()["login_rate"], "login_rate"))
+    # Past login_rate no password is checked (a flood costs no argon2 hashing); the answer is a wrong password's.
+    found = editors().login(name, request.form.get("password", ""), client()) \
+        if tries.admit(client()) is None else accounts.Login(None)
     if found.editor:
         session.clear()
-        session["editor"], session.permanent = found.editor, True
+        session["editor"], session["generation"], session.permanent = found.editor, found.generation, True
         return redirect(target or url_for("editors.listing"), 303)
-    message, status = (LOCKED, 403) if found.locked else (WRONG, 401)
-    return page("editors_login.html", status, {"WWW-Authenticate": 'Cookie realm="redactie"'} if status == 401
-                else None, next=target, message=translate(message, page_language()),
-                name=request.form.get("name", ""))
+    return page("editors_login.html", 401, {"WWW-Authenticate": 'Cookie realm="redactie"'}, next=target,
+                message=translate(WRONG, page_language()), name=request.form.get("name", ""))
 
 
 @blueprint.post("/afmelden")
