@@ -140,3 +140,14 @@ def test_a_change_is_not_written_over_a_file_that_holds_other_practices(folder):
         assert "een-andere" in shared.read_text()
     finally:
         shared.unlink()
+
+
+def test_no_proposal_token_reads_as_an_option_on_the_command_line():
+    """An editor pastes the token after `proposals accept`: one starting with "-" would be taken for an option.
+
+    Unbroken, one draw in 64 starts so; 2,000 draws miss that with a chance of (63/64)**2000, about 2e-14.
+    """
+    tokens = [queues.new_token() for _ in range(2000)]
+    assert not [token for token in tokens if token.startswith("-")]
+    assert all(len(token) == 32 and token.replace("-", "").replace("_", "").isalnum() for token in tokens)
+    assert len(set(tokens)) == len(tokens)

@@ -59,8 +59,14 @@ class Action:
 
 
 def new_token() -> str:
-    """Return an unguessable token for a proposal's URL (192 random bits)."""
-    return secrets.token_urlsafe(24)
+    """Return an unguessable token for a proposal's URL (192 random bits), never starting with a hyphen.
+
+    An editor passes the token to `samenleven proposals accept TOKEN`; one starting with "-" would be read as an
+    option (one in 64 did), so such a draw is thrown away: the first character loses under a bit of its six.
+    """
+    while (token := secrets.token_urlsafe(24)).startswith("-"):
+        pass
+    return token
 
 
 def now() -> str:
