@@ -146,6 +146,7 @@ def main() -> None:
     out = args.out or RESULTS / f"bench-{results['date']}-{manifest['counts']['practices']}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
+    out.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str) + "\n")  # to draw it again
     print(text)
     print(f"written to {out}", file=sys.stderr)
 

@@ -1,6 +1,7 @@
 """Start the servers a benchmark compares on 127.0.0.1, time their start-up, read their memory, stop them."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -49,7 +50,7 @@ class Server:
 
     def __init__(self, name: str, command: list[str], port: int, probe: str = "/", env: dict | None = None,
                  wait: float = 600):
-        self.name, self.url = name, f"http://127.0.0.1:{port}"
+        self.name, self.url, self.scratch = name, f"http://127.0.0.1:{port}", None
         self.log = tempfile.TemporaryFile()  # a pipe nobody reads would fill and block the server
         started = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=self.log, stderr=self.log)
@@ -90,6 +91,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def publisher(build_dir: Path, workers: int = 2, **settings) -> Server:
@@ -156,5 +159,7 @@ def nginx(root: Path, types: dict, probe: str, workers: int = 2) -> Server:
     locations = "\n".join(f'    location ~ \\.{suffix}$ {{ default_type "{kind}"; }}' for suffix, kind in types.items())
     conf = state / "nginx.conf"
     conf.write_text(NGINX_CONF.format(workers=workers, state=state, port=port, root=root, locations=locations))
-    return Server("nginx", [binary, "-p", str(state), "-c", str(conf), "-g", "daemon off;"], port, probe=probe,
-                  wait=30)
+    server = Server("nginx", [binary, "-p", str(state), "-c", str(conf), "-g", "daemon off;"], port, probe=probe,
+                    wait=30)
+    server.scratch = state  # its pid file, logs and temporary folders, removed when it stops
+    return server

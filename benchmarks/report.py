@@ -5,18 +5,22 @@ import statistics
 PEERS = {"query": ("Oxigraph", "rdflib-endpoint"), "page": ("nginx",)}
 
 
-def spread(values: list[float], digits: int = 0) -> str:
-    """The median and, over several rounds, the lowest and highest value.
+def spread(values: list[float], digits: int | None = 0) -> str:
+    """The median and, over several rounds, the lowest and highest value; ``digits=None`` for a ratio, which
+    keeps two significant digits below 0.1.
 
     >>> spread([3.0, 1.0, 2.0], 1)
     '2.0 (1.0–3.0)'
     >>> spread([5.0])
     '5'
+    >>> spread([0.002, 0.0034], None)
+    '0.0027 (0.002–0.0034)'
     """
     if not values:
         return "–"
-    middle = f"{statistics.median(values):.{digits}f}"
-    return middle if len(values) == 1 else f"{middle} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+    show = (lambda v: f"{v:.2f}" if v >= 0.1 else f"{v:.2g}") if digits is None else (lambda v: f"{v:.{digits}f}")
+    middle = show(statistics.median(values))
+    return middle if len(values) == 1 else f"{middle} ({show(min(values))}–{show(max(values))})"
 
 
 def ratios(mine: list[float], theirs: list[float]) -> list[float]:
@@ -39,7 +43,7 @@ def throughput(items: list[dict], group: str) -> list[str]:
         rate = {w: [run["requests_per_second"] for run in runs[w]] for w in who}
         cells = [(spread(rate[w]) if any(rate[w]) or not rate[w] else "none answered")
                  + (f" ⚠ {errors(runs[w])} errors" if errors(runs[w]) else "") for w in who]
-        cells += [spread(ratios(rate["publisher"], rate[p]), 2) for p in peers]
+        cells += [spread(ratios(rate["publisher"], rate[p]), None) for p in peers]
         checked = ", ".join(f"{w} {n}" for w, n in item["check"].items())
         lines.append(f"| {item['name']} | {'unique' if item['unique'] else 'repeated'} | " + " | ".join(cells)
                      + f" | {checked} |")
@@ -107,7 +111,7 @@ def markdown(results: dict) -> str:
            "## Start-up: spawn to the first 200, seconds", "",
            "| publisher (`/`) | Oxigraph server (`ASK {}`) | publisher / Oxigraph |", "| ---: | ---: | ---: |",
            f"| {spread(results['startup']['publisher'], 2)} | {spread(results['startup']['Oxigraph'], 2)} | "
-           f"{spread(ratios(results['startup']['publisher'], results['startup']['Oxigraph']), 1)} |", "",
+           f"{spread(ratios(results['startup']['publisher'], results['startup']['Oxigraph']), None)} |", "",
            (f"rdflib-endpoint parses the whole dump before it answers: {results['rdflib_start']:.0f} s, once."
             if results["rdflib_start"] else "rdflib-endpoint was left out (`--skip`)."), "",
            "## Memory after the load: resident set of each process tree, MB", "",
