@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test build install clean benchmark translations
+.PHONY: serve test build install clean benchmark bench translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -103,6 +107,12 @@ translations: $(VENV)/.installed
 # The load figures (benchmarks/README.md): minutes, not part of `make test`.
 benchmark: build $(VENV)/.installed-test $(VENV)/.nginx $(VENV)/.wrk
 	$(BIN)/python benchmarks/load.py
+
+# The benchmark of every contender (benchmarks/README.md): generates and builds 10,000 practices unless BENCH names
+# a build, e.g. `make bench BENCH="--build-dir /tmp/v10k --rounds 3"`. Tens of minutes; never part of `make test`.
+BENCH ?=
+bench: $(VENV)/.installed-bench $(VENV)/.nginx $(VENV)/.wrk
+	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:
 	rm -rf $(VENV) var tests/ldes/node_modules

@@ -18,12 +18,10 @@ import argparse
 import concurrent.futures
 import http.client
 import json
-import platform
 import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -35,38 +33,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "adversarial"), str(HERE.parent)]
 
-import psutil  # noqa: E402
-
 from _proxy import Nginx, nginx_binary  # noqa: E402
 from conftest import start_server, stop_server  # noqa: E402
+from benchmarks import machine  # noqa: E402
+from benchmarks.contenders import ONE_ADDRESS, tree_rss_mb  # noqa: E402
+from benchmarks import wrk as load_client  # noqa: E402
 from publisher import build, config  # noqa: E402
 
 CHEAP = "ASK { ?s a <https://w3id.org/samenleven/ns#Practice> }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 UNLIMITED = ["--connections", "60000", "--query-rate", "100000", "--query-burst", "100000"]  # one address here
-# The server's own share per address, raised for the same reason; a queued query waits instead of a 503.
-ONE_ADDRESS = {"client_queries": 1000, "query_queue_wait": 30}
-LUA = """
-local requests = {}
-init = function(_)  -- per thread, once wrk knows the Host header
-  for i, item in ipairs(%s) do
-    item[2]["Host"] = wrk.headers["Host"]
-    requests[i] = wrk.format("GET", item[1], item[2])
-  end
-end
-local n = 0
-request = function()
-  n = n %% #requests + 1
-  return requests[n]
-end
-done = function(summary, latency, _)
-  local e = summary.errors
-  io.write("RESULT " .. string.format('{"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, ' ..
-    '"errors": {"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}}',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
-    e.connect, e.read, e.write, e.status, e.timeout) .. "\\n")
-end
-"""
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:
@@ -100,24 +76,12 @@ def url_mix(root: str, pages: int) -> list[tuple[str, dict]]:
 
 def rss_mb(process: subprocess.Popen) -> float:
     """Memory of gunicorn, its workers and their query processes (resident, summed)."""
-    parent = psutil.Process(process.pid)
-    return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 2**20
+    return tree_rss_mb(process.pid)
 
 
 def wrk(root: str, mix: list, seconds: int, connections: int, threads: int) -> dict:
-    table = "{" + ", ".join("{%s, {%s}}" % (json.dumps(path), ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}"
-                                                                         for k, v in headers.items()))
-                            for path, headers in mix) + "}"
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(LUA % table)
-        script.flush()
-        done = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-                               "--timeout", "30s", "-s", script.name, root], capture_output=True, text=True,
-                              timeout=seconds + 120)
-    line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
-    if line is None:
-        sys.exit(f"wrk gave no result: {done.stdout}{done.stderr}")
-    return json.loads(line[len("RESULT "):])
+    requests = [load_client.Request("GET", path, headers) for path, headers in mix]
+    return load_client.run(root, requests, seconds, connections, threads)
 
 
 def timed_query(root: str, query: str, client: int) -> tuple[float, int]:
@@ -164,12 +128,10 @@ def beside_runaways(root: str, samples: int, runaways: int) -> dict:
     return found
 
 
-def machine() -> dict:
-    model = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                  if l.startswith("model name")), platform.processor())
-    nginx = subprocess.run([nginx_binary(), "-v"], capture_output=True, text=True).stderr.strip()
-    return {"cores": psutil.cpu_count(), "cpu": model, "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "nginx": nginx, "system": platform.platform()}
+def described() -> dict:
+    found = machine.describe({"nginx": [nginx_binary(), "-v"]})
+    return {"cores": found["cores"], "cpu": found["cpu"], "memory_gb": found["memory_gb"],
+            "python": found["python"], "nginx": found["tools"]["nginx"], "system": found["kernel"]}
 
 
 def main() -> None:
@@ -188,7 +150,7 @@ def main() -> None:
     if build.current(settings) is None:
         print("no build yet: building", file=sys.stderr)
         build.build(settings)
-    results = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+    results = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": described(),
                "note": args.note, "settings": {k: str(settings[k]) for k in ("query_timeout", "query_workers")},
                "load_settings": ONE_ADDRESS, "options": vars(args), "runs": []}
     # The load: every wrk connection comes from one address, so nginx's and the server's limits per address are
@@ -203,7 +165,6 @@ def main() -> None:
                 before = rss_mb(process)
                 run = wrk(nginx.url, mix, args.duration, args.connections, args.threads)
                 run.update(cache=cache, urls=len(mix), rss_before_mb=before, rss_after_mb=rss_mb(process))
-                run["requests_per_second"] = run["requests"] / run["seconds"]
                 results["runs"].append(run)
             finally:
                 nginx.stop()

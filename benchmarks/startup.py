@@ -14,19 +14,17 @@ start-up time is reported here, not in a test.
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from benchmarks.contenders import Server, free_port  # noqa: E402
 from publisher import build, config  # noqa: E402
 
 MINIMAL = textwrap.dedent("""
@@ -47,29 +45,11 @@ PROBE = "import sys, time; t = time.perf_counter(); import {module}; " \
         "print(time.perf_counter() - t, *[m for m in %r if m in sys.modules])" % (HEAVY,)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def first_answer(command: list[str], port: int) -> float:
     """Seconds from spawning ``command`` to its first 200 on ``/``."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            if process.poll() is not None:
-                sys.exit(f"{' '.join(command)} stopped with {process.returncode}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    if response.status == 200:
-                        return time.perf_counter() - start
-            except OSError:
-                time.sleep(0.005)
-    finally:
-        process.terminate()
-        process.wait(10)
+    server = Server(command[0], command, port)
+    server.stop()
+    return server.startup
 
 
 def imported(module: str) -> tuple[float, list[str]]:

@@ -1,0 +1,127 @@
+"""Write the benchmark's results as Markdown: ratios with their spread over rounds, and the machine they ran on."""
+
+import statistics
+
+PEERS = {"query": ("Oxigraph", "rdflib-endpoint"), "page": ("nginx",)}
+
+
+def spread(values: list[float], digits: int | None = 0) -> str:
+    """The median and, over several rounds, the lowest and highest value; ``digits=None`` for a ratio, which
+    keeps two significant digits below 0.1.
+
+    >>> spread([3.0, 1.0, 2.0], 1)
+    '2.0 (1.0–3.0)'
+    >>> spread([5.0])
+    '5'
+    >>> spread([0.002, 0.0034], None)
+    '0.0027 (0.002–0.0034)'
+    """
+    if not values:
+        return "–"
+    show = (lambda v: f"{v:.2f}" if v >= 0.1 else f"{v:.2g}") if digits is None else (lambda v: f"{v:.{digits}f}")
+    middle = show(statistics.median(values))
+    return middle if len(values) == 1 else f"{middle} ({show(min(values))}–{show(max(values))})"
+
+
+def ratios(mine: list[float], theirs: list[float]) -> list[float]:
+    """Round by round, a ratio where both sides answered."""
+    return [a / b for a, b in zip(mine, theirs) if a and b]
+
+
+def errors(runs: list[dict]) -> int:
+    return sum(sum(run["errors"].values()) for run in runs)
+
+
+def throughput(items: list[dict], group: str) -> list[str]:
+    peers = PEERS[group]
+    who = ("publisher", *peers)
+    lines = ["| item | text | " + " | ".join(f"{w} req/s" for w in who) + " | "
+             + " | ".join(f"publisher / {p}" for p in peers) + " | checked (rows or bytes) |",
+             "| --- | --- |" + " ---: |" * (len(who) + len(peers)) + " --- |"]
+    for item in (i for i in items if i["group"] == group):
+        runs = {w: item["runs"].get(w, []) for w in who}  # a contender left out (--skip) has none
+        rate = {w: [run["requests_per_second"] for run in runs[w]] for w in who}
+        cells = [(spread(rate[w]) if any(rate[w]) or not rate[w] else "none answered")
+                 + (f" ⚠ {errors(runs[w])} errors" if errors(runs[w]) else "") for w in who]
+        cells += [spread(ratios(rate["publisher"], rate[p]), None) for p in peers]
+        checked = ", ".join(f"{w} {n}" for w, n in item["check"].items())
+        lines.append(f"| {item['name']} | {'unique' if item['unique'] else 'repeated'} | " + " | ".join(cells)
+                     + f" | {checked} |")
+    return lines
+
+
+def latency(items: list[dict], group: str) -> list[str]:
+    who = ("publisher", *PEERS[group])
+    lines = ["| item | " + " | ".join(f"{w} p50 ms | {w} p99 ms" for w in who) + " |",
+             "| --- |" + " ---: |" * (2 * len(who))]
+    for item in (i for i in items if i["group"] == group):
+        answered = {w: [run for run in item["runs"].get(w, []) if run["requests"]] for w in who}
+        cells = [spread([run[key] for run in answered[w]], 1) for w in who for key in ("p50_ms", "p99_ms")]
+        lines.append(f"| {item['name']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def build_table(build: dict) -> list[str]:
+    lines = ["| phase | seconds | peak memory MB |", "| --- | ---: | ---: |"]
+    lines += [f"| {p['name']} | {p['seconds']:.1f} | {p['peak_memory_mb']} |" for p in build["phases"]]
+    total = sum(p["seconds"] for p in build["phases"])
+    lines.append(f"| **all phases** | **{total:.1f}** | **{build.get('peak_memory_mb', '')}** |")
+    return lines
+
+
+def markdown(results: dict) -> str:
+    """The whole results page."""
+    m, o, b = results["machine"], results["options"], results["build"]
+    counts = b["counts"]
+    out = [f"# Benchmark, {results['date']}, {counts['practices']:,} practices", "",
+           f"Made by `{results['command']}`.", "",
+           f"**Machine**: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB RAM, {m['kernel']}, Python "
+           f"{m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + "; "
+           + ", ".join(f"{v}" for v in m["tools"].values()) + ".",
+           f"**Load average** (1, 5, 15 min) before: {results['load_before']}, after: {results['load_after']}. "
+           "The machine is shared with other sessions' builds and tests, so the absolute figures are lower than "
+           "an idle machine gives; the contenders are measured interleaved (each item on every contender in turn, "
+           "the order reversed in every other round), so a busy moment weighs on all of them, and the ratios are "
+           "what to read.", "",
+           f"**Data**: build `{b['id']}` of generated data (`samenleven generate`"
+           + (f", seed {o['seed']}" if results["build_wall"] else ", given with `--build-dir`") + "): "
+           f"{counts['practices']:,} practices, {counts['initiatives']:,} initiatives, {counts['triples']:,} "
+           "triples. Triples each SPARQL contender counts in its default graph: "
+           + ", ".join(f"{k} {v:,}" for k, v in results["triples"].items()) + ".", "",
+           "**Contenders**, all on 127.0.0.1: the publisher, `samenleven serve --workers "
+           f"{o['workers']}` (gunicorn, its settings as shipped except the per-client-address limits, raised to "
+           f"{results['one_address']} because every wrk connection comes from the one address 127.0.0.1); Oxigraph "
+           "server (`oxigraph serve-read-only` on a database `oxigraph load` made from the build's `graph.ttl`); "
+           "rdflib-endpoint (`rdflib-endpoint serve graph.ttl`, rdflib's in-memory store, one uvicorn process); "
+           f"nginx ({o['workers']} workers) serving the bytes the publisher gave for the same resource pages, with "
+           "the publisher's content types.", "",
+           f"**Load**: wrk, {o['connections']} connections, {o['threads']} threads, {o['duration']} s per item and "
+           f"contender, {o['rounds']} rounds, after a warm-up. Figures are the median over the rounds with the "
+           "lowest and highest round in brackets. A ratio above 1: the publisher answers more requests a second. "
+           "*unique*: a SPARQL comment that differs per request ends every query (no answer cache can serve it); "
+           "*repeated*: the same text every time. Before timing, each contender's answer to each item is checked "
+           "to be a 200 and not empty, and the publisher's row count to be Oxigraph's (last column). Errors "
+           "(non-2xx answers, timeouts after 30 s, broken connections) are marked ⚠. *none answered*: no answer came "
+           "back within the run (wrk counts only answered requests). After each run, the next waits until the "
+           "contender that ran has finished what it still had in hand.", "",
+           "## The query mix: requests per second", "", *throughput(results["items"], "query"), "",
+           "Latency, milliseconds:", "", *latency(results["items"], "query"), "",
+           "## Resource pages: requests per second", "", *throughput(results["items"], "page"), "",
+           "Latency, milliseconds:", "", *latency(results["items"], "page"), "",
+           "## Start-up: spawn to the first 200, seconds", "",
+           "| publisher (`/`) | Oxigraph server (`ASK {}`) | publisher / Oxigraph |", "| ---: | ---: | ---: |",
+           f"| {spread(results['startup']['publisher'], 2)} | {spread(results['startup']['Oxigraph'], 2)} | "
+           f"{spread(ratios(results['startup']['publisher'], results['startup']['Oxigraph']), None)} |", "",
+           (f"rdflib-endpoint parses the whole dump before it answers: {results['rdflib_start']:.0f} s, once."
+            if results["rdflib_start"] else "rdflib-endpoint was left out (`--skip`)."), "",
+           "## Memory after the load: resident set of each process tree, MB", "",
+           "| " + " | ".join(results["rss"]) + " |", "|" + " ---: |" * len(results["rss"]),
+           "| " + " | ".join(spread(v) for v in results["rss"].values()) + " |", "",
+           "The publisher's figure sums gunicorn, its workers and their query processes; nginx's its master and "
+           "workers.", "",
+           "## Build: time and peak memory per phase (`build --verbose`, `build.json` `phases`)", "",
+           *build_table(b), "",
+           f"For comparison: `oxigraph load` of the same `graph.ttl` took {results['oxigraph_load']:.1f} s. "
+           + (f"This build's `build --verbose` took {results['build_wall']:.0f} s wall." if results.get("build_wall")
+              else "The build was given (`--build-dir`): its phases are those it recorded when it was made.")]
+    return "\n".join(out) + "\n"
