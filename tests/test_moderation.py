@@ -27,6 +27,9 @@ from publisher.moderation import queue as queues
 PROPOSALS = PROJECT / "tests" / "data" / "proposals"
 PRACTICE = "https://w3id.org/samenleven/id/praktijk/"
 PASSWORD = "correct horse battery staple"
+# Every login of this module comes from 127.0.0.1 into one proposals database: a budget the module cannot spend,
+# so that a test does not find the throttle of the ones before it (tests/test_editor_login.py tests the throttle).
+LOGINS = "1000 per minute"
 SDO = rdflib.Namespace("http://schema.org/")
 
 
@@ -40,8 +43,7 @@ def site(tmp_path_factory):
     build.build(settings)
     done = add_editor("an", PASSWORD, build_dir=folder / "var")
     assert done.returncode == 0, done.stderr
-    process, url = start_server(folder / "var", graph_dir=graph, max_login_failures=3,
-                                login_rate="1000 per minute")
+    process, url = start_server(folder / "var", graph_dir=graph, max_login_failures=3, login_rate=LOGINS)
     yield Site(url, graph, folder / "var", queues.open_queue({"build_dir": folder / "var", "database_url": ""}))
     stop_server(process)
 
@@ -120,7 +122,7 @@ def test_an_editor_logs_in_and_out(site):
 
 
 def test_the_session_cookie_is_secure_behind_https(site):
-    process, url = start_server(site.var, graph_dir=site.graph, proxy_hops=1)
+    process, url = start_server(site.var, graph_dir=site.graph, proxy_hops=1, login_rate=LOGINS)
     try:
         _, headers, _ = http(url + "/redactie/login", headers={"X-Forwarded-Proto": "https"})
         secure = headers["Set-Cookie"]
@@ -329,7 +331,7 @@ def test_asking_with_a_mail_server_mails_the_contributor(site):
     inbox, port = Inbox(), free_port()
     mail = Controller(inbox, hostname="127.0.0.1", port=port)
     mail.start()
-    process, url = start_server(site.var, graph_dir=site.graph, smtp=f"127.0.0.1:{port}")
+    process, url = start_server(site.var, graph_dir=site.graph, smtp=f"127.0.0.1:{port}", login_rate=LOGINS)
     try:
         token = site.submit("buurtsoep")
         browser = site.editor(url)
@@ -346,7 +348,7 @@ def test_asking_with_a_mail_server_mails_the_contributor(site):
 
 
 def test_a_mail_server_that_is_not_there_stores_no_question(site):
-    process, url = start_server(site.var, graph_dir=site.graph, smtp=f"127.0.0.1:{free_port()}")
+    process, url = start_server(site.var, graph_dir=site.graph, smtp=f"127.0.0.1:{free_port()}", login_rate=LOGINS)
     try:
         token = site.submit("buurtsoep")
         status, _, body = site.editor(url).post(f"/redactie/{token}/vragen", {"message": "Welke wijk?"},

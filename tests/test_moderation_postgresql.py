@@ -1,6 +1,8 @@
 """The editors' side on PostgreSQL (``database_url``): accounts, login and a decline over real HTTP, the queue in
 a throwaway cluster. The queue's own tests run on both databases in tests/test_queue.py."""
 
+import shutil
+
 import pytest
 from _editors import Browser, add_editor
 from _postgres import database, postgres  # noqa: F401 (a fixture)
@@ -11,18 +13,22 @@ from test_moderation import PASSWORD, PROPOSALS
 
 
 @pytest.fixture(scope="module")
-def site(built, postgres):  # noqa: F811 (a fixture)
+def site(built, postgres, tmp_path_factory):  # noqa: F811 (a fixture)
+    """A server with the queue in PostgreSQL, on a copy of the fixture build that holds no SQLite queue (other
+    modules' servers may have made one in the shared build); yield its address, the queue and the build folder."""
     url = database(postgres, "redactie")
-    settings, _ = built
-    done = add_editor("an", PASSWORD, build_dir=settings["build_dir"], database_url=url)
+    folder = tmp_path_factory.mktemp("postgresql") / "var"
+    shutil.copytree(built[0]["build_dir"], folder, symlinks=True)
+    (folder / "proposals.sqlite").unlink(missing_ok=True)
+    done = add_editor("an", PASSWORD, build_dir=folder, database_url=url)
     assert done.returncode == 0, done.stderr
-    process, address = start_server(settings["build_dir"], database_url=url)
-    yield address, queues.open_queue({"database_url": url, "build_dir": settings["build_dir"]})
+    process, address = start_server(folder, database_url=url)
+    yield address, queues.open_queue({"database_url": url, "build_dir": folder}), folder
     stop_server(process)
 
 
-def test_an_editor_declines_a_proposal_kept_in_postgresql(site, built):
-    address, queue = site
+def test_an_editor_declines_a_proposal_kept_in_postgresql(site):
+    address, queue, folder = site
     token = queue.submit(queues.Proposal(queues.new_token(), "new", None, (PROPOSALS / "buurtsoep.ttl").read_text(),
                                          {"name": "Ine", "email": "ine@example.org", "organisation": ""},
                                          "received", queues.now()))
@@ -35,7 +41,7 @@ def test_an_editor_declines_a_proposal_kept_in_postgresql(site, built):
     declined = queue.get(token)
     assert (declined.status, declined.reason) == ("declined", "dubbel")
     assert [(a.editor, a.action) for a in queue.actions(token)] == [("an", "decline")]
-    assert not (built[0]["build_dir"] / "proposals.sqlite").exists()  # nothing went to the embedded database
+    assert not (folder / "proposals.sqlite").exists()  # nothing went to the embedded database
 
 
 def test_a_name_with_a_nul_character_is_a_wrong_login_not_a_server_error(site):
