@@ -7,9 +7,11 @@ import socket
 import threading
 import urllib.parse
 
+import pytest
 from conftest import http, start_server, stop_server
-from test_remote_store import OXIGRAPH, load, start_oxigraph  # noqa: F401 (OXIGRAPH: the skip below)
-from test_remote_store import pytestmark  # noqa: F401 (skipped without the oxigraph server)
+from test_remote_store import OXIGRAPH, Oxigraph, load
+
+pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server (pip install oxigraph) is missing")
 
 CUT = 4000  # bytes of each answer the relay passes on: more than a small answer, less than the whole graph
 
@@ -60,11 +62,12 @@ def sparql(root, query):
 
 def test_an_answer_cut_off_midway_is_a_503_naming_the_store_and_the_next_query_is_answered(built, tmp_path):
     shutil.copytree(built[0]["build_dir"], tmp_path / "var", symlinks=True)
-    oxigraph, store = start_oxigraph(tmp_path / "oxigraph")
+    oxigraph = Oxigraph(tmp_path / "oxigraph")
+    oxigraph.start()
     try:
-        loaded = load(tmp_path / "var", f"{store}/store")
+        loaded = load(tmp_path / "var", oxigraph.store)
         assert loaded.returncode == 0, loaded.stderr
-        relay = cut_answers_after(store.split("/")[2], CUT)
+        relay = cut_answers_after(oxigraph.url.split("/")[2], CUT)
         process, url = start_server(tmp_path / "var", store=f"http://{relay}/query", query_timeout=20)
         try:
             whole = sparql(url, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # the whole fixture graph: far past CUT
@@ -72,7 +75,7 @@ def test_an_answer_cut_off_midway_is_a_503_naming_the_store_and_the_next_query_i
         finally:
             stop_server(process)
     finally:
-        stop_server(oxigraph)
+        oxigraph.stop()
     status, headers, body = whole
     assert status == 503, (status, body[:500])
     assert relay.encode() in body and b"broke off" in body, body[:500]
