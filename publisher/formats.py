@@ -98,6 +98,7 @@ def by_name(offered, name: str) -> Format | None:
 
 
 _CHOSEN: dict = {}  # (offered, Accept) -> the media type chosen
+_UNSEEN = object()  # not yet chosen (None is a choice: nothing offered fits)
 
 
 def negotiate(offered, request, name: str | None = None) -> Format:
@@ -121,12 +122,15 @@ def negotiate(offered, request, name: str | None = None) -> Format:
             return chosen
     accept = request.headers.get("Accept", "")
     key = (offered, accept)
-    if key not in _CHOSEN:  # clients send few distinct Accept headers: parse each once (issue 14's profile)
+    # Clients send few distinct Accept headers: each is parsed once (issue 14's profile). Read into a local: another
+    # thread of the worker may empty the dict between a test and a lookup.
+    best = _CHOSEN.get(key, _UNSEEN)
+    if best is _UNSEEN:
         if len(_CHOSEN) > 1024:
             _CHOSEN.clear()
         types = [fmt.media_type for fmt in offered] + [a for fmt in offered for a in fmt.aliases if "/" in a]
-        _CHOSEN[key] = request.accept_mimetypes.best_match(types) if request.accept_mimetypes else types[0]
-    best = _CHOSEN[key]
+        best = request.accept_mimetypes.best_match(types) if request.accept_mimetypes else types[0]
+        _CHOSEN[key] = best
     if best is None:
         if values:
             raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij format=%(format)s of bij "

@@ -87,6 +87,23 @@ def mentions_service(text: str) -> bool:
     return "service" in text.casefold() or "service" in unescape(text).casefold()
 
 
+# Functions whose value changes from one run to the next (SPARQL 1.1, 17.4.5.1 NOW, 17.4.4.4 RAND, 17.4.5.2-3 UUID):
+# an answer that calls one is not the build's answer to keep.
+VOLATILE = ("NOW", "RAND", "UUID", "STRUUID")
+
+
+def volatile(text: str) -> bool:
+    r"""Whether a query calls a function whose value changes with each run, escaped or not, in any case.
+
+    >>> volatile("SELECT (now() AS ?t) {}"), volatile(r"SELECT (\u0052AND() AS ?r) {}")
+    (True, True)
+    >>> volatile('SELECT * { ?s <urn:now> "NOW" }')
+    False
+    """
+    return any(kind == "word" and token.upper() in VOLATILE
+               for reading in (text, unescape(text)) for kind, token in tokens(reading))
+
+
 def tokens(text: str, reading: re.Pattern = _READINGS[0]):
     """Yield the (kind, text) tokens of a SPARQL text, comments left out, as Oxigraph reads them.
 

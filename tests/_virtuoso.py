@@ -77,21 +77,24 @@ class Virtuoso:
         ini.write_text(INI.format(folder=self.folder, sql=self.sql, web=self.web))
         self.process = subprocess.Popen([SERVER, "+foreground", "+configfile", str(ini)], cwd=self.folder,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        probe = f"{self.query}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
-        deadline = time.monotonic() + wait  # a new database takes Virtuoso a while to lay out
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"virtuoso-t stopped at start: {self.log()}")
-            try:
-                if http(probe)[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
+        try:  # whatever stops the start (a grant refused, an interrupt), the server goes with it
+            probe = f"{self.query}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+            deadline = time.monotonic() + wait  # a new database takes Virtuoso a while to lay out
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"virtuoso-t stopped at start: {self.log()}")
+                try:
+                    if http(probe)[0] == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.2)
+            else:
+                raise RuntimeError(f"Virtuoso did not answer within {wait:g} s: {self.log()}")
+            self.isql(GRANTS)
+        except BaseException:
             self.stop()
-            raise RuntimeError(f"Virtuoso did not answer within {wait:g} s: {self.log()}")
-        self.isql(GRANTS)
+            raise
         return self.query
 
     def isql(self, statements: str) -> str:

@@ -184,3 +184,17 @@ def test_a_client_past_its_share_gets_a_429_for_a_kept_answer_too(built):
         runaway.join(30)
     finally:
         stop_server(process)
+
+
+@pytest.mark.parametrize("query", ["SELECT (STRUUID() AS ?u) WHERE {}", "SELECT (now() AS ?t) (RAND() AS ?r) WHERE {}"])
+def test_a_query_whose_functions_change_with_each_run_is_run_each_time_and_kept_by_nobody(server, query):
+    """NOW(), RAND() and UUID() have a new value at each run (SPARQL 1.1, 17.4.5.1, 17.4.4.4): the build's answer
+    cache, nginx and the client may keep no copy, and the second request gets its own answer."""
+    url, _ = server
+    accept = {"Accept": "application/sparql-results+json"}
+    first, second = answered(url + sparql(query), accept), answered(url + sparql(query), accept)
+    assert first[0] == second[0] == 200
+    assert first[2] != second[2]
+    for _, headers, _ in (first, second):
+        assert "no-store" in headers["Cache-Control"] and "public" not in headers["Cache-Control"]
+        assert "ETag" not in headers

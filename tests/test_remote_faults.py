@@ -1,7 +1,9 @@
 """The remote store when the network breaks mid-answer: a TCP relay between our server and a real Oxigraph server
 passes every request whole and cuts each answer after a number of bytes. A query whose answer is cut is a clear 503
-that names the store; the next query, whose answer fits, is answered as usual (README, "the remote store")."""
+that names the store; the next query, whose answer fits, is answered as usual (README, "the remote store"). And
+Virtuoso's blank-node prefix goes from results, never from a graph's text."""
 
+import io
 import shutil
 import socket
 import threading
@@ -10,6 +12,8 @@ import urllib.parse
 import pytest
 from conftest import http, start_server, stop_server
 from test_remote_store import OXIGRAPH, Oxigraph, load
+
+from publisher.store import remote
 
 pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server (pip install oxigraph) is missing")
 
@@ -80,3 +84,23 @@ def test_an_answer_cut_off_midway_is_a_503_naming_the_store_and_the_next_query_i
     assert status == 503, (status, body[:500])
     assert relay.encode() in body and b"broke off" in body, body[:500]
     assert small[0] == 200 and len(small[2]) < CUT
+
+
+class _Answer:
+    """An HTTP answer as the remote store reads it: a body given a few bytes at a time, and its Content-Type."""
+
+    def __init__(self, body: bytes, content_type: str):
+        self.body, self.headers = io.BytesIO(body), {"Content-Type": content_type}
+
+    def read1(self, size):
+        return self.body.read(min(size, 5))  # small reads, so that a prefix falls across two of them
+
+
+def test_virtuoso_s_blank_node_prefix_goes_from_results_and_a_graph_s_text_is_kept():
+    """Virtuoso writes a blank node in results as ``<bnode>nodeID://b1</bnode>``: read as the label b1. In a graph
+    (N-Triples), the same characters can only be a literal's text, a contributor's words: passed on unchanged."""
+    text = b'<urn:a> <urn:b> "zie <bnode>nodeID://x en \\"value\\": \\"nodeID://y" .\n'
+    assert remote._Deadline(_Answer(text, "application/n-triples"), None).read() == text
+    results = b'<sparql><results><result><binding name="s"><bnode>nodeID://b1</bnode></binding></result></results>'
+    read = remote._Deadline(_Answer(results, "application/sparql-results+xml; charset=UTF-8"), None).read()
+    assert read == results.replace(b"nodeID://", b"")

@@ -229,6 +229,18 @@ def test_sparql_refusals_are_the_embedded_ones(server, remote):
                   "DEFINE sql:log-enable 3 SELECT * WHERE { ?s ?p ?o } LIMIT 1"):
         statuses = [sparql(root, query)[0] for root in (server[0], remote[0])]
         assert statuses[0] == statuses[1] and statuses[0] in (400, 403), (query, statuses)
+    # The same, written so that only the store would read them as such: bif: and sql: are reserved in Virtuoso
+    # whatever a query declares, an IRI counts as resolved against BASE (any case, any port), and an update may be
+    # spelt with \u escapes (SPARQL 1.1, 19.2). The embedded store may answer these as plain SPARQL; the remote
+    # one must not pass them on.
+    for query in ('PREFIX bif: <http://example.org/> SELECT (bif:exec("checkpoint") AS ?x) WHERE {}',
+                  'PREFIX SQL: <http://example.org/> SELECT (SQL:x() AS ?x) WHERE {}',
+                  'BASE <http://a.example/> SELECT (<//www.openlinksw.com/schemas/bif#exec>("x") AS ?x) WHERE {}',
+                  'BASE <http://www.openlinksw.com/schemas/> SELECT (<bif#exec>("x") AS ?x) WHERE {}',
+                  'SELECT (<http://WWW.OpenLinkSW.com:80/schemas/bif#exec>("x") AS ?x) WHERE {}',
+                  "\\u0049NSERT DATA { <urn:a> <urn:b> <urn:c> }"):
+        status, _, body = sparql(remote[0], query)
+        assert status in (400, 403), (query, status, body[:300])
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -10,6 +10,7 @@ moving window: for "5 per minute", the attempts of the last 60 seconds. A client
 
 import hashlib
 import hmac
+import ipaddress
 import time
 
 from limits import RateLimitItem, parse_many
@@ -21,11 +22,22 @@ COUNTING = 1503  # the lock under which a client's attempts are counted and one 
 
 
 def client(secret: str, address: str) -> str:
-    """The keyed hash that stands for a client address in the database.
+    """The keyed hash that stands for a client address in the database; an IPv6 address counts as its /64.
+
+    One IPv6 subscriber is given a whole /64 (RFC 6177, RIPE-690), so counting each address of it alone would give
+    one client 2**64 budgets.
 
     >>> client("key", "127.0.0.1") == client("key", "127.0.0.1") != client("key", "127.0.0.2")
     True
+    >>> client("key", "2001:db8:1:2::1") == client("key", "2001:db8:1:2:ffff::9") != client("key", "2001:db8:1:3::1")
+    True
     """
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:  # not an address (a test client, a proxy's odd header): counted as it is
+        found = None
+    if isinstance(found, ipaddress.IPv6Address) and found.ipv4_mapped is None:
+        address = str(ipaddress.IPv6Network((found, 64), strict=False))
     return hmac.new(secret.encode(), f"client\0{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 

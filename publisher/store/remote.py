@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 import urllib.error
+import urllib.parse
 import warnings
 from pathlib import Path
 
@@ -196,24 +197,50 @@ class Remote:
 
 # Virtuoso runs SQL from SPARQL: built-in functions (bif:exec), stored procedures (sql:), pragmas (DEFINE), its
 # predeclared prefixes. The embedded store refuses them all as syntax or unknown functions; here, they never leave.
-_EXTENSIONS = ("bif:", "sql:", "http://www.openlinksw.com/", "https://www.openlinksw.com/")
+# bif: and sql: are reserved whatever a query declares ("Two namespace prefixes, bif and sql are reserved",
+# Virtuoso's documentation, 16.2.3), and an IRI is judged as the store will read it: resolved against BASE
+# (RFC 3986, 5.2), its scheme and host in any case, with any port.
+_RESERVED = ("bif", "sql")
+_VENDOR = "openlinksw.com"
+
+
+def _vendors(iri: str) -> bool:
+    """Whether an absolute IRI names one of Virtuoso's own functions or namespaces."""
+    parts = urllib.parse.urlsplit(iri.strip())
+    host = (parts.hostname or "").lower().rstrip(".")
+    return parts.scheme.lower() in _RESERVED or host == _VENDOR or host.endswith("." + _VENDOR)
 
 
 def _beyond_sparql(text: str) -> str | None:
     """Why a client's query may not be sent to the store, or None: an update, or a store's own extension."""
-    if sparql.outline(text).updates:
+    readings = (text, sparql.unescape(text))  # \u escapes are read before the grammar (SPARQL 1.1, 19.2)
+    if any(sparql.outline(reading).updates for reading in readings):
         return "SPARQL Update is not accepted"
-    for reading in (text, sparql.unescape(text)):
-        declared, found = set(), list(sparql.tokens(reading))
+    for reading in readings:
+        declared, base, found = set(), "", list(sparql.tokens(reading))
         for at, (kind, token) in enumerate(found):
+            before = found[at - 1][1].upper() if at else ""
             if kind == "word" and token.upper() == "DEFINE":
                 return "DEFINE is not SPARQL 1.1 (it is a pragma of Virtuoso's)"
-            if kind == "iri" and token[1:-1].strip().lower().startswith(_EXTENSIONS):
-                return f"{token} names a function of the store's own, which this endpoint does not offer"
-            if kind == "pname" and at and found[at - 1][1].upper() == "PREFIX":
-                declared.add(token.split(":", 1)[0])
-            elif kind == "pname" and token.split(":", 1)[0] not in declared:
-                return f"the prefix of {token} is not declared (PREFIX)"
+            if kind == "iri":
+                try:
+                    iri = urllib.parse.urljoin(base, token[1:-1].strip())
+                    vendors = _vendors(iri)
+                except ValueError:  # an IRI urllib cannot split (an unclosed "[" of an IPv6 host)
+                    return f"{token[:100]} is not an IRI this endpoint can read"
+                if before == "BASE":
+                    base = iri
+                if vendors:
+                    return f"{token} names a function of the store's own, which this endpoint does not offer"
+            if kind == "pname":
+                prefix = token.split(":", 1)[0]
+                if prefix.lower() in _RESERVED:
+                    return f"the prefix {prefix}: is the store's own (SQL functions), which this endpoint does not " \
+                           "offer"
+                if before == "PREFIX":
+                    declared.add(prefix)
+                elif prefix not in declared:
+                    return f"the prefix of {token} is not declared (PREFIX)"
     return None
 
 
@@ -229,13 +256,16 @@ class _Deadline(io.RawIOBase):
     (``<bnode>nodeID://b1</bnode>``, ``"value": "nodeID://b1"``: not blank node labels, SPARQL 1.1 XML Results §2.3.1,
     JSON Results §3.2.2) lose that prefix here."""
 
-    # Only markup: in a literal, ``<`` is escaped in XML, ``"`` in JSON.
+    # Only markup, and only in results: in a literal, ``<`` is escaped in XML and ``"`` in JSON, but N-Triples
+    # escapes neither, so a graph's text ("see <bnode>nodeID://x") is passed on as it came.
     _VIRTUOSO = ((b"<bnode>nodeID://", b"<bnode>"), (b'"value": "nodeID://', b'"value": "'))
+    _REWRITTEN = (_RESULTS, _JSON, "application/json")
     _KEEP = max(len(prefix) for prefix, _ in _VIRTUOSO) - 1
 
     def __init__(self, response, deadline: float | None, form: str | None = None):
         self.response, self.deadline, self.form, self._held = response, deadline, form, b""
-        self.media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+        self.media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        self._pairs = self._VIRTUOSO if self.media_type in self._REWRITTEN else ()
 
     def readable(self) -> bool:
         return True
@@ -247,7 +277,7 @@ class _Deadline(io.RawIOBase):
                 data, self._held = self._held, b""
             else:  # the last bytes wait for the next read: they may begin a prefix that it ends
                 data = self._held + data
-                for prefix, label in self._VIRTUOSO:
+                for prefix, label in self._pairs:
                     data = data.replace(prefix, label)
                 data, self._held = data[:-self._KEEP], data[-self._KEEP:]
             if data or not self._held:

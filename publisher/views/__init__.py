@@ -207,6 +207,9 @@ def _cache(response: Response) -> Response:
     built = g.get("build")
     if built is None or request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
+    if g.get("volatile"):  # the same query gives another answer next time: nobody may keep this one
+        response.cache_control.no_store = True
+        return response
     if "ETag" not in response.headers:
         variant = "\n".join((request.full_path, response.content_type or "", response.headers.get("Content-Language", ""),
                               response.headers.get("Content-Profile", "")))

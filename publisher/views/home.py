@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from publisher import browse, dumps, schemaorg
-from publisher.artefacts import STATISTICS
+from publisher.artefacts import LISTS, STATISTICS
 from publisher.facets import code
 from publisher.errors import NotFound
 from publisher.language import N_
@@ -20,8 +20,7 @@ from publisher.views.representation import from_build
 
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
-NEWEST = (_HERE / "newest.rq").read_text()
-SHOWN = 10  # practices in each of the home page's two lists (newest.rq's LIMIT)
+SHOWN = 10  # practices in each of the home page's two lists (facets_newest.rq's LIMIT)
 # The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
 # N_: the headings are translated in the template (`_(facet.heading)`), so the catalogue must hold them.
 FACETS = (("categories", N_("Categorieën"), "categorie"), ("policy_domains", N_("Beleidsdomeinen"), "beleidsdomein"),
@@ -55,10 +54,11 @@ def about():
 
 
 def practices(store) -> tuple[list, list, list]:
-    """The newest practices (``newest.rq``), those changed last (the practices list's order by date changed, made
-    by the build: ``lists.json``) and their labels: made once per build, not per request."""
-    newest = [row["practice"] for row in store.graph.select(NEWEST)]
+    """The newest practices and those changed last (the practices list's order by date changed), both ordered by
+    the build (``lists.json``), and their labels: made once per build, not per request."""
     listed = browse.index(store, "practices")
+    # A build made before lists.json held "newest" shows none until the next build (nothing is queried per process)
+    newest = [ox.NamedNode(uri) for uri in store.document(LISTS).get("newest", ())]
     changed = [ox.NamedNode(listed.items[n]["uri"]) for n in listed.by_change[:SHOWN] if listed.items[n]["modified"]]
     return newest, changed, store.labels(newest + changed, types=True)
 

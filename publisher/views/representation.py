@@ -8,7 +8,7 @@ change or go without touching another (issue 11).
 import pyoxigraph as ox
 from flask import Response, current_app, g, request, send_file
 
-from publisher import context, formats, readable, selfdoc
+from publisher import context, formats, readable, selfdoc, sparql
 from publisher import store as stores
 from publisher.errors import NotAcceptable, Unavailable
 from publisher.language import N_
@@ -56,6 +56,7 @@ def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
                      prefixes=PREFIXES, default_graphs=operation.default_graphs if operation else None,
                      named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
     g.queried = True  # its answer, when kept, is refused as this is to a client past its share (answercache)
+    g.volatile = sparql.volatile(text)  # NOW(), RAND(), UUID(): not an answer of the build to keep (views._cache)
     with current_app.extensions["samenleven.shares"].hold(request.remote_addr):
         answer = stores.checked(get_store().graph.run(job, s["query_timeout"]), job)
     if answer.error == "format":
