@@ -11,6 +11,7 @@ GETs and POSTed queries alike; started again, it gets requests again.
 """
 
 import concurrent.futures
+import http.client as http_client
 import itertools
 import json
 import os
@@ -266,16 +267,29 @@ def test_a_publisher_host_that_drops_off_the_network_loses_no_request(deployment
     taken_back(nginx, second, "returned")
 
 
+def answered_whole(nginx, marker: str, number: int, post: bool = False):
+    """``through``, or "cut" for an answer whose bytes had begun to come when its publisher died."""
+    try:
+        return through(nginx, marker, number, post)
+    except (http_client.IncompleteRead, ConnectionError):
+        return "cut"
+
+
 def test_a_killed_publisher_loses_no_request_and_serves_again_once_restarted(deployment):
+    """No request is lost but those whose answer the killed publisher had begun to send: "passing a request to the
+    next server is only possible if nothing has been sent to a client yet" (nginx, proxy_next_upstream). At most
+    one a client connection can be that one; every other is answered 200, by way of the other publisher."""
     nginx, (first, second) = deployment
     markers = [f"series-{number}" for number in range(SERIES)]
     with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
-        statuses = [pool.submit(through, nginx, marker, 300 + number, post=number % 2 == 1)
+        statuses = [pool.submit(answered_whole, nginx, marker, 300 + number, post=number % 2 == 1)
                     for number, marker in enumerate(markers)]
         concurrent.futures.wait(statuses[:SERIES // 4])
         first.kill()  # while the rest of the series is being sent and answered
         answers = [future.result() for future in statuses]
-    assert answers == [200] * SERIES, answers  # GETs and POSTed queries alike: none lost
+    # GETs and POSTed queries alike: none refused, none lost but an answer already under way at the kill
+    assert set(answers) <= {200, "cut"} and answers.count("cut") <= CLIENTS, answers
+    assert answers[SERIES // 4 + 2 * CLIENTS:] == [200] * (SERIES - SERIES // 4 - 2 * CLIENTS), answers
     # The series really crossed the failure: nginx tried the killed host and passed the request to the other.
     assert passed_on(nginx, markers, first, second), "no request was tried on the killed publisher"
     assert not any(first.answered(marker) for marker in markers[-SERIES // 4:])
