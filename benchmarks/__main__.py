@@ -38,7 +38,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn's and nginx's worker processes.")
     parser.add_argument("--pages", type=int, default=200, help="Practices whose resource pages are asked for.")
-    parser.add_argument("--skip", action="append", default=[], choices=["rdflib-endpoint", "nginx"],
+    parser.add_argument("--skip", action="append", default=[], choices=["rdflib-endpoint", "nginx", "minimal"],
                         help="Leave a contender out (rdflib-endpoint parses the whole dump into memory first).")
     parser.add_argument("--out", type=Path, help="The Markdown file (default results/bench-{date}-{N}.md).")
     return parser.parse_args()
@@ -109,6 +109,8 @@ def main() -> None:
         try:
             servers["publisher"] = contenders.publisher(build_dir, args.workers)
             servers["Oxigraph"] = contenders.oxigraph(location)
+            if "minimal" not in args.skip:  # the bound: Flask and pyoxigraph alone (benchmarks/minimal.py)
+                servers["minimal"] = contenders.minimal(current / "store", args.workers)
             if "rdflib-endpoint" not in args.skip:
                 servers["rdflib-endpoint"] = contenders.rdflib_endpoint(current / "graph.ttl")
             found = items.discover(servers["publisher"].url, args.pages)
@@ -120,6 +122,8 @@ def main() -> None:
             asked = []
             for make in items.ITEMS:
                 item = make(found)
+                if item.group == "query" and "minimal" in servers:  # it answers the publisher's requests
+                    item.requests["minimal"] = item.requests["publisher"]
                 item = item._replace(requests={w: r for w, r in item.requests.items() if w in servers})
                 asked.append({**item._asdict(), "check": items.check(item, urls),
                               "runs": {who: [] for who in item.requests}})

@@ -118,6 +118,15 @@ def oxigraph(location: Path) -> Server:
                                f"127.0.0.1:{port}"], port, probe=ASK)
 
 
+def minimal(store: Path, workers: int = 2) -> Server:
+    """``benchmarks/minimal.py`` (Flask and pyoxigraph, no guardrail) under gunicorn as the publisher is served
+    (``publisher.production``: gthread, 4 threads a worker): the bound of a Python server on this engine."""
+    port = free_port()
+    return Server("minimal", [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "gthread",
+                              "--threads", "4", "--bind", f"127.0.0.1:{port}", "benchmarks.minimal:app"], port,
+                  probe="/sparql?query=ASK%7B%7D", env=dict(os.environ, MINIMAL_STORE=str(store)))
+
+
 def rdflib_endpoint(dump: Path) -> Server:
     """``rdflib-endpoint serve`` on the dump: it parses the file into memory before it answers."""
     port = free_port()

@@ -2,7 +2,7 @@
 
 import statistics
 
-PEERS = {"query": ("Oxigraph", "rdflib-endpoint"), "page": ("nginx",)}
+PEERS = {"query": ("Oxigraph", "minimal", "rdflib-endpoint"), "page": ("nginx",)}
 
 
 def spread(values: list[float], digits: int | None = 0) -> str:
@@ -93,6 +93,11 @@ def markdown(results: dict) -> str:
            f"{results['one_address']} because every wrk connection comes from the one address 127.0.0.1); Oxigraph "
            "server (`oxigraph serve-read-only` on a database `oxigraph load` made from the build's `graph.ttl`); "
            "rdflib-endpoint (`rdflib-endpoint serve graph.ttl`, rdflib's in-memory store, one uvicorn process); "
+           "*minimal*, the bound of a Python server on this engine: a Flask app of a few lines "
+           "(`benchmarks/minimal.py`) that runs each query on the build's own store in its process and writes the "
+           "answer with pyoxigraph's writers, without any guardrail (no sandbox process, time limit, row or size "
+           "cap, refusal, negotiation, ETag or access log), under gunicorn with the publisher's worker class, "
+           f"workers ({o['workers']}) and threads (4); "
            f"nginx ({o['workers']} workers) serving the bytes the publisher gave for the same resource pages, with "
            "the publisher's content types.", "",
            f"**Load**: wrk, {o['connections']} connections, {o['threads']} threads, {o['duration']} s per item and "
