@@ -113,11 +113,17 @@ class AnswerCache:
             return
         if session.accessed:
             response.vary.add("Cookie")  # as Flask's session interface adds after this, so kept headers are sent ones
-        body = response.get_data()
         headers = response.get_wsgi_headers(environ).to_wsgi_list()  # as sent: Content-Length, absolute locations
+        self.put(environ, build, headers, response.get_data(), response.last_modified, queried)
+
+    def put(self, environ, build: str, headers: list, body: bytes, modified, queried: bool) -> None:
+        """Keep a 200 of ``build`` for the request of ``environ``: its WSGI headers (an ETag among them) and body."""
+        key = environ.get(KEY)
+        if key is None or key[0] != build or key[0] != self.build:
+            return
         unchanged = list(headers)
         remove_entity_headers(unchanged)  # what werkzeug leaves in a 304 of the same answer
-        tag = response.headers.get("ETag")
+        tag = next((v for n, v in headers if n == "ETag"), None)
         size = len(body) + sum(len(n) + len(v) for n, v in headers) + sum(len(str(part)) for part in key) + OVERHEAD
         if size > self.largest:
             return
@@ -127,7 +133,7 @@ class AnswerCache:
             old = self._kept.pop(key, None)
             if old is not None:
                 self.size -= old[-1]
-            self._kept[key] = (headers, unchanged, body, tag, response.last_modified, queried, size)
+            self._kept[key] = (headers, unchanged, body, tag, modified, queried, size)
             self.size += size
             while self.size > self.limit:
                 _, dropped = self._kept.popitem(last=False)

@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask
 
-from publisher import address, answercache, isolation, queries, shares, views
+from publisher import address, answercache, isolation, queries, shares, shortcut, views
 from publisher import config as settings_table
 from publisher.moderation import sessions
 from publisher import store as stores
@@ -30,6 +30,9 @@ def create_app(config=None, builds=None) -> Flask:
     app.extensions["samenleven.store"] = builds or stores.Holder(settings, isolate=isolated)
     app.extensions["samenleven.shares"] = shares.Shares(settings["client_queries"])
     app.extensions["samenleven.queries"] = queries.load(settings["queries_dir"])
+    # A program's plain GET of /sparql is answered before Flask, as the view would (publisher.shortcut, issue 14).
+    app.wsgi_app = shortcut.Shortcut(app.wsgi_app, app.extensions, settings)
+    app.extensions["samenleven.shortcut"] = app.wsgi_app
     if settings["answer_cache_mb"] > 0:  # inside the address's middleware: its key is the public address
         app.wsgi_app = answercache.AnswerCache(app.wsgi_app, app.extensions["samenleven.store"],
                                                settings["answer_cache_mb"], app.config,

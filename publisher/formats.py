@@ -8,6 +8,8 @@ the service description), each built on the formats pyoxigraph reads and writes.
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from publisher.errors import NotAcceptable
 from publisher.language import N_
@@ -97,7 +99,7 @@ def by_name(offered, name: str) -> Format | None:
     return None
 
 
-_CHOSEN: dict = {}  # (offered, Accept) -> the media type chosen
+_CHOSEN: dict = {}  # (offered, Accept) -> the format chosen
 _UNSEEN = object()  # not yet chosen (None is a choice: nothing offered fits)
 
 
@@ -120,7 +122,25 @@ def negotiate(offered, request, name: str | None = None) -> Format:
         chosen = by_name(offered, value)
         if chosen:
             return chosen
-    accept = request.headers.get("Accept", "")
+    best = by_accept(offered, request.headers.get("Accept", ""))
+    if best is None:
+        if values:
+            raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij format=%(format)s of bij "
+                                            "Accept: %(accept)s"),
+                                {"format": values[0], "accept": request.headers.get("Accept")})
+        raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij Accept: %(accept)s"),
+                            {"accept": request.headers.get("Accept")})
+    return best
+
+
+def by_accept(offered, accept: str) -> Format | None:
+    """Return the offered format an ``Accept`` value prefers (the first offered when it is empty), or None.
+
+    >>> by_accept(GRAPHS, "text/turtle;q=0.5, application/n-triples").name, by_accept(RESULTS, "").name
+    ('nt', 'json')
+    >>> by_accept(RESULTS, "image/png") is None
+    True
+    """
     key = (offered, accept)
     # Clients send few distinct Accept headers: each is parsed once (issue 14's profile). Read into a local: another
     # thread of the worker may empty the dict between a test and a lookup.
@@ -129,13 +149,9 @@ def negotiate(offered, request, name: str | None = None) -> Format:
         if len(_CHOSEN) > 1024:
             _CHOSEN.clear()
         types = [fmt.media_type for fmt in offered] + [a for fmt in offered for a in fmt.aliases if "/" in a]
-        best = request.accept_mimetypes.best_match(types) if request.accept_mimetypes else types[0]
+        parsed = parse_accept_header(accept, MIMEAccept)
+        chosen = parsed.best_match(types) if parsed else types[0]
+        best = None if chosen is None else next(fmt for fmt in offered if chosen == fmt.media_type
+                                                or chosen in fmt.aliases)
         _CHOSEN[key] = best
-    if best is None:
-        if values:
-            raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij format=%(format)s of bij "
-                                            "Accept: %(accept)s"),
-                                {"format": values[0], "accept": request.headers.get("Accept")})
-        raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij Accept: %(accept)s"),
-                            {"accept": request.headers.get("Accept")})
-    return next(fmt for fmt in offered if best == fmt.media_type or best in fmt.aliases)
+    return best

@@ -215,10 +215,9 @@ def _cache(response: Response) -> Response:
                               response.headers.get("Content-Profile", "")))
         # Weak (RFC 9110, 8.8.1): a document with blank nodes is written with new labels each time, the same
         # graph in other bytes, so the tag may not promise the same bytes (If-Range needs that).
-        tag = f"{built.manifest['id']}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
-        response.set_etag(tag, weak=True)
+        response.set_etag(etag(built.manifest, variant), weak=True)
     if response.last_modified is None:
-        response.last_modified = datetime.fromisoformat(built.manifest["created"].replace("Z", "+00:00"))
+        response.last_modified = made(built.manifest)
     response.cache_control.public = True
     if response.cache_control.max_age is None:
         response.cache_control.max_age = settings()["cache_max_age"]
@@ -226,6 +225,16 @@ def _cache(response: Response) -> Response:
     if answers is not None:  # kept whole, before a 304 leaves out its body (``publisher.answercache``)
         answers.keep(request.environ, response, built.manifest["id"], session, g.get("queried", False))
     return response.make_conditional(request)
+
+
+def etag(manifest: dict, variant: str) -> str:
+    """The ETag of a representation of a build: the build's id and a digest of the variant (URL, type, …)."""
+    return f"{manifest['id']}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
+
+
+def made(manifest: dict) -> datetime:
+    """When a build was made: the Last-Modified of every answer it gives."""
+    return datetime.fromisoformat(manifest["created"].replace("Z", "+00:00"))
 
 
 def _cors(response):
