@@ -42,6 +42,8 @@ class Shortcut:
         self.extensions = extensions  # the answer cache, when there is one, is put in front of this afterwards
         self.hosts = None if settings["public_url"].strip() else address.hosts(settings["trusted_hosts"])
         self.cache_control = f"public, max-age={settings['cache_max_age']}"
+        self._trusted: dict = {}  # Host value -> whether it is trusted: clients send few (issue 14's profile)
+        self._made = ("", None, "")  # the build's id, Last-Modified as a date and as sent
 
     def __call__(self, environ, start_response):
         text = self.query(environ)
@@ -71,7 +73,7 @@ class Shortcut:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET" \
                 or environ.get("CONTENT_LENGTH") not in (None, "", "0") or any(h in environ for h in ASIDE):
             return None
-        if self.hosts is not None and not address.trusted(environ.get("HTTP_HOST", ""), self.hosts):
+        if self.hosts is not None and not self.trusted(environ.get("HTTP_HOST", "")):
             return None
         string = environ.get("QUERY_STRING", "")
         if not string.startswith("query=") or "&" in string or not string.isascii():
@@ -85,6 +87,22 @@ class Shortcut:
             return None
         return text
 
+    def trusted(self, host: str) -> bool:
+        found = self._trusted.get(host)
+        if found is None:
+            if len(self._trusted) > 256:  # made-up hosts may not grow it without bound
+                self._trusted.clear()
+            found = self._trusted[host] = address.trusted(host, self.hosts)
+        return found
+
+    def modified(self, manifest: dict) -> tuple:
+        """The build's Last-Modified, as a date and as sent, worked out once per build."""
+        made_ = self._made
+        if made_[0] != manifest["id"]:
+            when = made(manifest)
+            made_ = self._made = (manifest["id"], when, http_date(when))
+        return made_[1], made_[2]
+
     def respond(self, environ, start_response, manifest: dict, fmt, answer, text: str):
         """The 200 the view gives, with the headers of ``views._cors`` and ``views._cache``, kept when it may be."""
         body = answer.body
@@ -97,8 +115,8 @@ class Shortcut:
             start_response("200 OK", headers)
             return [body]
         variant = "\n".join((PATH + "?" + environ["QUERY_STRING"], fmt.content_type, "", ""))
-        modified = made(manifest)
-        headers += [("ETag", f'W/"{etag(manifest, variant)}"'), ("Last-Modified", http_date(modified)),
+        modified, sent = self.modified(manifest)
+        headers += [("ETag", f'W/"{etag(manifest, variant)}"'), ("Last-Modified", sent),
                     ("Cache-Control", self.cache_control)]
         answers = self.extensions.get("samenleven.answers")
         if answers is not None:
