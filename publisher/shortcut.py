@@ -3,9 +3,10 @@
 Issue 14's profile of a unique query put two thirds of its CPU in Flask, Werkzeug and the hooks every request
 runs (the request context, the session, the before- and after-request hooks), against an eighth in the engine.
 ``Shortcut`` is WSGI middleware between the answer cache and Flask. It takes a GET of ``/sparql`` whose query
-string is one ``query`` parameter, with no cookie, no body and no conditional or range header, from a trusted
-host (``trusted_hosts``, unless ``public_url``), whose query is within ``max_query_size``, not blank, has no
-``\\U`` escape past Unicode and does not mention SERVICE, and whose ``Accept`` picks a data format. It runs the
+string holds one ``query`` and at most the format choices clients add (``format``, ``output``, ``results``), with no
+cookie, no body and no conditional or range header, from a trusted host (``trusted_hosts``, unless
+``public_url``), whose query is within ``max_query_size``, not blank, has no ``\\U`` escape past Unicode and does
+not mention SERVICE, and for which those choices or ``Accept`` pick a data format. It runs the
 query as the view does (``representation.client_job`` and ``run``: the client's share, the query process with
 ``query_timeout``, ``query_memory``, ``max_rows`` and ``max_result_size``) and gives the 200 the view, ``_cors``
 and ``_cache`` give: the same headers in the same order (Vary, Content-Type, Content-Length, Results-Truncated,
@@ -17,12 +18,12 @@ share) goes on with its outcome (``representation.RAN``), so that it runs once. 
 compares the two paths, header by header and byte by byte.
 """
 
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 from werkzeug.http import http_date
 
 from publisher import address, sparql
-from publisher.formats import HTML, by_accept
+from publisher.formats import HTML, Format, by_accept, by_name
 from publisher.views import CORS, etag, made
 from publisher.views.representation import RAN, client_job, offered, run
 
@@ -30,7 +31,18 @@ PATH = "/sparql"
 # What makes the answer another than the plain 200 (a 304, 412 or 206), or may need the session: left to Flask.
 ASIDE = ("HTTP_COOKIE", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
          "HTTP_RANGE", "HTTP_IF_RANGE")
+# The parameters of a query it takes: the query, and the format choices clients such as SPARQLWrapper add.
+PARAMETERS = ("query", "format", "output", "results")
 _CORS = list(CORS.items())
+
+
+def choose(offered: tuple, values: list[str], environ) -> Format | None:
+    """The format a ``format`` or ``output`` value names, else the one ``Accept`` prefers; None when none fits."""
+    for value in (part for value in values for part in value.split(",")):
+        chosen = by_name(offered, value)
+        if chosen:
+            return chosen
+    return by_accept(offered, environ.get("HTTP_ACCEPT", ""))
 
 
 class Shortcut:
@@ -46,15 +58,14 @@ class Shortcut:
         self._made = ("", None, "")  # the build's id, Last-Modified as a date and as sent
 
     def __call__(self, environ, start_response):
-        text = self.query(environ)
-        if text is None:
-            return self.app(environ, start_response)
-        fmt = by_accept(offered(sparql.outline(text).form), environ.get("HTTP_ACCEPT", ""))
-        if fmt is None or fmt is HTML:
-            return self.app(environ, start_response)  # a 406, or the query page
         try:
-            build = self.builds.require()
-        except Exception:  # noqa: BLE001 (no build yet, or one that does not open: the view says why)
+            asked = self.query(environ)
+            text, fmt = (asked[0], choose(offered(sparql.outline(asked[0]).form), asked[1], environ)) if asked \
+                else (None, None)
+            build = None if fmt is None or fmt is HTML else self.builds.require()
+        except Exception:  # noqa: BLE001 (no build yet, or one that does not open, or a bug: the views say why)
+            build = None
+        if build is None:  # another request, a 406, the query page
             return self.app(environ, start_response)
         s = self.settings
         job = client_job(text, fmt, s)
@@ -68,24 +79,31 @@ class Shortcut:
             return self.app(environ, start_response)
         return self.respond(environ, start_response, build.manifest, fmt, answer, text)
 
-    def query(self, environ) -> str | None:
-        """The query of a request this path answers; None for any other."""
+    def query(self, environ) -> tuple[str, list[str]] | None:
+        """The query of a request this path answers, and the formats its ``format`` and ``output`` parameters name;
+        None for any other request."""
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET" \
                 or environ.get("CONTENT_LENGTH") not in (None, "", "0") or any(h in environ for h in ASIDE):
             return None
         if self.hosts is not None and not self.trusted(environ.get("HTTP_HOST", "")):
             return None
         string = environ.get("QUERY_STRING", "")
-        if not string.startswith("query=") or "&" in string or not string.isascii():
+        if not string.isascii():
             return None
-        try:
-            text = unquote_plus(string[6:], errors="strict")  # SPARQL 1.1 Protocol, 2.1.1; UTF-8 (RFC 3986, 2.5)
+        try:  # SPARQL 1.1 Protocol, 2.1.1; UTF-8 after the percent signs (RFC 3986, 2.5), as the views refuse
+            pairs = [("query", unquote_plus(string[6:], errors="strict"))] if string.startswith("query=") \
+                and "&" not in string else parse_qsl(string, keep_blank_values=True, errors="strict")
         except UnicodeDecodeError:
             return None
+        texts = [value for name, value in pairs if name == "query"]
+        if len(texts) != 1 or any(name not in PARAMETERS for name, _ in pairs):
+            return None
+        text = texts[0]
         if not text.strip() or len(text.encode("utf-8", "surrogatepass")) > self.settings["max_query_size"] \
                 or sparql.beyond_unicode(text) or sparql.mentions_service(text):
             return None
-        return text
+        # In the view's order: every format value, then every output value (formats.negotiate).
+        return text, [v for n, v in pairs if n == "format"] + [v for n, v in pairs if n == "output"]
 
     def trusted(self, host: str) -> bool:
         found = self._trusted.get(host)

@@ -36,6 +36,15 @@ GOOD = {
     "past max_rows: cut, with Results-Truncated": ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o", JSON),
     "NOW(): no-store": ("SELECT (STRLEN(STR(NOW())) > 0 AS ?now) {}", JSON),
     "escaped and non-ASCII": ('SELECT ("Zo\\u00EB é \\t" AS ?x) {}', JSON),
+    # SPARQLWrapper's GET: format choices beside the query, the first that names an offered format wins.
+    "SPARQLWrapper's parameters": ("SELECT ?o WHERE { <%s> a ?o }" % PRACTICE,
+                                   {"Accept": "application/sparql-results+json,*/*;q=0.9"},
+                                   "&format=json&output=json&results=json"),
+    "format=csv against Accept": ("SELECT ?p WHERE { <%s> ?p ?o } ORDER BY ?p LIMIT 2" % PRACTICE, JSON,
+                                  "&format=rdf%2Bxml,csv"),
+    "output=tsv": ("SELECT ?p WHERE { <%s> ?p ?o } ORDER BY ?p LIMIT 2" % PRACTICE, {}, "&output=tsv"),
+    "a format it does not offer, then Accept": (f"DESCRIBE <{PRACTICE}>", {"Accept": "application/n-triples"},
+                                                "&format=csv"),
 }
 REFUSED = {
     "does not parse": ("SELEC * WHERE { ?s ?p ?o }", JSON),
@@ -48,6 +57,7 @@ REFUSED = {
     "a blank query": ("   ", JSON),
     "an escape past Unicode": ('SELECT * { ?s ?p "\\U00110000" }', JSON),
     "problem JSON, in English": ("SELEC", {"Accept": "application/problem+json", "Accept-Language": "en"}),
+    "a format parameter that fits nothing, and Accept neither": ("ASK {}", {"Accept": "image/png"}, "&format=png"),
 }
 # Requests the shortcut leaves to Flask whatever the query: the answers must be the same all the same.
 ASIDE = {
@@ -56,7 +66,7 @@ ASIDE = {
     "a second query parameter": ("/sparql?query=" + quote("ASK {}") + "&query=" + quote("ASK {}"), JSON),
     "an update parameter": ("/sparql?update=" + quote('INSERT DATA { <urn:a> <urn:b> "c" }'), JSON),
     "lang=en": ("/sparql?query=SELEC&lang=en", JSON),
-    "format=csv": ("/sparql?query=" + quote("SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 2") + "&format=csv", JSON),
+    "a parameter of another page": ("/sparql?query=" + quote("ASK {}") + "&page=2", JSON),
     "the language cookie": ("/sparql?query=SELEC", {**JSON, "Cookie": "lang=en"}),
 }
 
@@ -110,8 +120,8 @@ def both(paths, path, headers, configuration="limits"):
 
 @pytest.mark.parametrize("name", GOOD)
 def test_a_good_query_gets_the_views_answer_without_flask(paths, name):
-    text, headers = GOOD[name]
-    shortcut, view, reached = both(paths, "/sparql?query=" + quote(text), headers)
+    text, headers, *extra = GOOD[name]
+    shortcut, view, reached = both(paths, "/sparql?query=" + quote(text) + "".join(extra), headers)
     assert shortcut == view
     assert view[0] == 200 and view[2]
     assert reached == 0, "the shortcut left this query to Flask"
@@ -131,8 +141,8 @@ def test_the_answers_carry_what_the_readme_promises(paths):
 
 @pytest.mark.parametrize("name", REFUSED)
 def test_a_refusal_is_the_views_refusal(paths, name):
-    text, headers = REFUSED[name]
-    shortcut, view, _ = both(paths, "/sparql?query=" + quote(text), headers)
+    text, headers, *extra = REFUSED[name]
+    shortcut, view, _ = both(paths, "/sparql?query=" + quote(text) + "".join(extra), headers)
     assert shortcut == view
     assert 400 <= view[0] < 500 or view[0] == 503, view
 

@@ -60,11 +60,10 @@ def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
     g.volatile = sparql.volatile(text)  # NOW(), RAND(), UUID(): not an answer of the build to keep (views._cache)
     ran = request.environ.pop(RAN, None)
     if ran is not None and ran[0] == job:  # run once already, before Flask: its outcome, not a second run
+        get_store()
         if isinstance(ran[1], Exception):
-            get_store()
             raise ran[1]
         answer = ran[1]
-        get_store()
     else:
         answer = run(job, current_app.extensions["samenleven.shares"], request.remote_addr, get_store,
                      s["query_timeout"])
