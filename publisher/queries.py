@@ -101,6 +101,7 @@ class Canned:
     def label(self, language: str = "nl") -> str:
         return self.title.get(language) or self.title["nl"]
 
+    volatile: bool = False  # it calls NOW(), RAND() or UUID(): its answers are not kept (``sparql.outline``)
     def text_in(self, key: str, language: str) -> str:
         """The query's ``title`` or ``description`` in ``language`` (the front matter gives both)."""
         texts = getattr(self, key)
@@ -146,8 +147,9 @@ def read(path: Path) -> Canned:
             raise InputError(f"parameter {parameter.name} is not a variable ?{parameter.name} of the query", path,
                              _line_of(header, parameter.name))
     columns = _columns(meta.get("columns"), text, path, header)
-    return Canned(path.stem, path, text, sparql.outline(text).form, meta["title"], meta["description"],
-                  [str(tag) for tag in meta.get("tags") or []], parameters, columns)
+    shape = sparql.outline(text)
+    return Canned(path.stem, path, text, shape.form, meta["title"], meta["description"],
+                  [str(tag) for tag in meta.get("tags") or []], parameters, columns, shape.volatile)
 
 
 def _front(lines: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ change or go without touching another (issue 11).
 import pyoxigraph as ox
 from flask import Response, current_app, g, request, send_file
 
-from publisher import context, formats, readable, selfdoc, sparql
+from publisher import context, formats, readable, selfdoc
 from publisher import store as stores
 from publisher.errors import NotAcceptable, Unavailable
 from publisher.language import N_
@@ -48,15 +48,15 @@ def offered(form: str | None) -> tuple:
     return formats.for_form(form) + (HTML,)
 
 
-def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
+def execute(text: str, fmt: formats.Format, volatile: bool, bindings=None, operation=None):
     """Run a client's query within the limits and return its serialized answer (SPARQL JSON or N-Triples for
-    HTML)."""
+    HTML); ``volatile`` is its outline's (``sparql.outline``, read once per query, not again here)."""
     s = settings()
     job = stores.Job(text, *formats.media_types(fmt), max_rows=s["max_rows"], bindings=bindings or {},
                      prefixes=PREFIXES, default_graphs=operation.default_graphs if operation else None,
                      named_graphs=operation.named_graphs if operation else None, max_bytes=s["max_result_size"])
     g.queried = True  # its answer, when kept, is refused as this is to a client past its share (answercache)
-    g.volatile = sparql.volatile(text)  # NOW(), RAND(), UUID(): not an answer of the build to keep (views._cache)
+    g.volatile = volatile  # NOW(), RAND(), UUID(): not an answer of the build to keep (views._cache)
     with current_app.extensions["samenleven.shares"].hold(request.remote_addr):
         answer = stores.checked(get_store().graph.run(job, s["query_timeout"]), job)
     if answer.error == "format":
