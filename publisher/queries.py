@@ -140,7 +140,8 @@ def read(path: Path) -> Canned:
         raise InputError("no front matter: the file must start with '#+ title: ...' lines", path, 1)
     try:
         meta = yaml.load("\n".join(header), Loader=_LOADER)
-    except yaml.YAMLError as error:
+    except yaml.YAMLError:
+        error = _pure_error("\n".join(header))  # PyYAML's own message and line: libyaml's point elsewhere
         mark = getattr(error, "problem_mark", None)
         raise InputError(f"front matter is not valid YAML: {getattr(error, 'problem', error)}", path,
                          mark.line + 1 if mark else 1) from None
@@ -159,6 +160,15 @@ def read(path: Path) -> Canned:
     shape = sparql.outline(text)
     return Canned(path.stem, path, text, shape.form, meta["title"], meta["description"],
                   [str(tag) for tag in meta.get("tags") or []], parameters, columns, shape.volatile)
+
+
+def _pure_error(text: str) -> Exception:
+    """The error PyYAML's own parser finds in ``text``, which libyaml refused."""
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        return error
+    return yaml.YAMLError("libyaml refused it")
 
 
 def _front(lines: list[str]) -> list[str]:
