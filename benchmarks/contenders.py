@@ -49,11 +49,11 @@ class Server:
     """A server process started now, ready at its first 200 on ``probe``; ``startup`` is the seconds that took."""
 
     def __init__(self, name: str, command: list[str], port: int, probe: str = "/", env: dict | None = None,
-                 wait: float = 600):
+                 wait: float = 600, cwd: Path = PROJECT):
         self.name, self.url, self.scratch = name, f"http://127.0.0.1:{port}", None
         self.log = tempfile.TemporaryFile()  # a pipe nobody reads would fill and block the server
         started = time.perf_counter()
-        self.process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=self.log, stderr=self.log)
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=self.log, stderr=self.log)
         while (waited := time.perf_counter() - started) < wait:
             if self.process.poll() is not None:
                 self.log.seek(0)
@@ -95,12 +95,23 @@ class Server:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def publisher(build_dir: Path, workers: int = 2, **settings) -> Server:
-    """``samenleven serve --workers N`` (gunicorn) on the build, the per-address limits raised."""
+def publisher(build_dir: Path, workers: int = 2, source: Path = PROJECT, name: str = "publisher",
+              **settings) -> Server:
+    """``samenleven serve --workers N`` (gunicorn) on the build, the per-address limits raised; ``source`` is the
+    source tree whose publisher runs (another commit's, unpacked with ``git archive``, for a before and after)."""
     port = free_port()
+    command, env = serve(build_dir, port, workers, source, **settings)
+    return Server(name, command, port, env=env, cwd=source)
+
+
+def serve(build_dir: Path, port: int, workers: int = 2, source: Path = PROJECT, **settings) -> tuple[list, dict]:
+    """The command and environment of ``samenleven serve --workers N`` from ``source``, the per-address limits
+    raised."""
     env = dict(os.environ, **{f"SAMENLEVEN_{k.upper()}": str(v) for k, v in {**ONE_ADDRESS, **settings}.items()})
-    return Server("publisher", [sys.executable, "-m", "publisher", "--build-dir", str(build_dir), "serve", "--port",
-                                str(port), "--workers", str(workers)], port, env=env)
+    if source != PROJECT:
+        env["PYTHONPATH"] = str(source)
+    return [sys.executable, "-m", "publisher", "--build-dir", str(build_dir), "serve", "--port", str(port),
+            "--workers", str(workers)], env
 
 
 def oxigraph_load(dump: Path, location: Path) -> float:

@@ -1,10 +1,9 @@
-"""Benchmark: where one unique /sparql request spends its time, part by part, in the server's own code.
+"""Where one unique /sparql request spends its CPU time, part by part, in the server's own code.
 
-Run on a build: ``.venv/bin/python benchmarks/endpoint_profile.py --build-dir /tmp/v10k [--requests 2000]
-[--source DIR]``.
-It makes the app as a gunicorn worker does (``create_app``, the sandbox with its query processes, every guardrail
-on) and calls it as WSGI, one request at a time, each for a different practice (``SELECT ?p ?o WHERE { <practice>
-?p ?o }``, SPARQL JSON). Besides the whole request it times each part alone, on the same queries:
+``python -m benchmarks`` calls ``profile`` after its rounds (``--profile-requests``). It makes the app as a
+gunicorn worker does (``create_app``, the sandbox with its query processes, every guardrail on) and calls it as
+WSGI, one request at a time, each for a different practice (``SELECT ?p ?o WHERE { <practice> ?p ?o }``, SPARQL
+JSON). Besides the whole request it times each part alone, on the same queries:
 
 - the lexer and the guardrails in front (``protocol.read``, ``sparql.outline``, ``mentions_service``);
 - the engine: ``Store.query`` and reading every row, in this process;
@@ -14,23 +13,15 @@ on) and calls it as WSGI, one request at a time, each for a different practice (
 - the after-request hooks (ETag, CORS, conditional);
 - Flask and Werkzeug: the whole request less all of the above.
 
-gunicorn's own part (the HTTP parser, its threads) is not here: ``unique.py`` measures the server over HTTP.
-Printed as CPU milliseconds per request, the server process's and its query process's together (median of
-``--rounds``; CPU, not wall time, since the machine is shared); importable: ``profile(build_dir, requests)``.
+gunicorn's own part (the HTTP parser, its threads) is not here: the items measured over HTTP hold it. Given as CPU
+milliseconds per request, the server process's and its query process's together (median of the rounds; CPU, not
+wall time, since the machine is shared).
 """
 
-import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if __name__ == "__main__":  # --source: the publisher of another tree (an older commit), for a before/after
-    given = sys.argv[sys.argv.index("--source") + 1] if "--source" in sys.argv else str(HERE.parent)
-    sys.path[:0] = [given]
-
-from werkzeug.test import EnvironBuilder  # noqa: E402
+from werkzeug.test import EnvironBuilder
 
 PRACTICE = "https://w3id.org/samenleven/ns#Practice"
 QUERY = "SELECT ?p ?o WHERE {{ <{}> ?p ?o }}"
@@ -74,7 +65,8 @@ def profile(build_dir: str, requests: int = 2000, rounds: int = 3) -> dict:
     from publisher.views import _cache, _cors
     from publisher.vocab import PREFIXES
 
-    app = create_app({"build_dir": build_dir, "client_queries": 8})
+    # No answer cache: the requests are asked again in each round, and a kept answer would time nothing of these.
+    app = create_app({"build_dir": build_dir, "client_queries": 8, "answer_cache_mb": 0})
     with app.app_context():
         build = app.extensions["samenleven.store"].require()
         settings = app.config["SAMENLEVEN"]
@@ -135,20 +127,3 @@ def profile(build_dir: str, requests: int = 2000, rounds: int = 3) -> dict:
     split["Flask and Werkzeug (the rest)"] = ms["whole request"] - sum(split.values())
     split["whole request"] = ms["whole request"]
     return split
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build-dir", required=True)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--source", help="the source tree whose publisher to profile (default: this one)")
-    options = parser.parse_args()
-    split = profile(options.build_dir, options.requests, options.rounds)
-    print("| part | CPU ms per request |\n| --- | ---: |")
-    for name, ms in split.items():
-        print(f"| {name} | {ms:.3f} |")
-
-
-if __name__ == "__main__":
-    main()

@@ -57,6 +57,12 @@ def describe_unique(found: dict) -> Item:
     return Item("describe, a different practice each time", "query", sparql(texts, GRAPH), unique=True)
 
 
+def select_unique(found: dict) -> Item:
+    texts = [query("outgoing", practice=iri) for iri in found["practices"]]
+    return Item("a practice's statements as a SELECT, a different practice each time", "query",
+                sparql(texts, SELECT), unique=True, rows=True)
+
+
 def in_municipality(found: dict) -> Item:
     texts = [query("practices-in-municipality", municipality=iri) for iri in found["municipalities"]]
     return Item("practices in a municipality (each in turn)", "query", sparql(texts, SELECT), unique=True, rows=True)
@@ -90,7 +96,8 @@ def html_pages(found: dict) -> Item:
                 pages(found, "html", {"Accept": "text/html"}), unique=False)
 
 
-ITEMS = [describe_repeated, describe_unique, in_municipality, facet_counts, text_filter, turtle_pages, html_pages]
+ITEMS = [describe_repeated, describe_unique, select_unique, in_municipality, facet_counts, text_filter, turtle_pages,
+         html_pages]
 
 
 def fetch(url: str, headers: dict) -> tuple[int, bytes, str]:

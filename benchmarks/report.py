@@ -32,8 +32,13 @@ def errors(runs: list[dict]) -> int:
     return sum(sum(run["errors"].values()) for run in runs)
 
 
+def others(items: list[dict], group: str) -> tuple:
+    """The publisher's other runs (``--without-cache``, ``--before``) that answered this group's items."""
+    return tuple(dict.fromkeys(w for i in items if i["group"] == group for w in i["runs"] if w.startswith("publisher ")))
+
+
 def throughput(items: list[dict], group: str) -> list[str]:
-    peers = PEERS[group]
+    peers = (*others(items, group), *PEERS[group])
     who = ("publisher", *peers)
     lines = ["| item | text | " + " | ".join(f"{w} req/s" for w in who) + " | "
              + " | ".join(f"publisher / {p}" for p in peers) + " | checked (rows or bytes) |",
@@ -51,13 +56,39 @@ def throughput(items: list[dict], group: str) -> list[str]:
 
 
 def latency(items: list[dict], group: str) -> list[str]:
-    who = ("publisher", *PEERS[group])
+    who = ("publisher", *others(items, group), *PEERS[group])
     lines = ["| item | " + " | ".join(f"{w} p50 ms | {w} p99 ms" for w in who) + " |",
              "| --- |" + " ---: |" * (2 * len(who))]
     for item in (i for i in items if i["group"] == group):
         answered = {w: [run for run in item["runs"].get(w, []) if run["requests"]] for w in who}
         cells = [spread([run[key] for run in answered[w]], 1) for w in who for key in ("p50_ms", "p99_ms")]
         lines.append(f"| {item['name']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def startup_table(started: dict) -> list[str]:
+    """Per server and path, the seconds to the first and to the last worker's first 200, over the rounds."""
+    lines = ["| server and path | first worker | last worker |", "| --- | ---: | ---: |"]
+    for what, rounds in started.items():
+        what = what.replace(" cpu", ": CPU seconds of all its processes by then") if what.endswith(" cpu") else what
+        lines.append(f"| {what} | {spread([r[0] for r in rounds], 2)} | {spread([r[-1] for r in rounds], 2)} |")
+    return lines
+
+
+def once(results: dict) -> list[str]:
+    """The sections measured once, after the rounds, when they were."""
+    lines = []
+    if results.get("canned"):
+        from benchmarks import canned
+        lines += ["## Canned queries and the pages that show counts, one request at a time", "",
+                  "On a fresh publisher (one gunicorn worker) per set of query texts: the median of the requests "
+                  "and the rows of the last (a 503 is the query limit); each page's first request after start (what "
+                  "a process makes once per build) and the median of the next.", "", *canned.table(results["canned"]),
+                  ""]
+    if results.get("profile"):
+        lines += ["## Where a unique /sparql request's CPU time goes (in-process, `endpoint_profile`)", "",
+                  "| part | CPU ms per request |", "| --- | ---: |",
+                  *[f"| {part} | {ms:.3f} |" for part, ms in results["profile"].items()], ""]
     return lines
 
 
@@ -99,7 +130,11 @@ def markdown(results: dict) -> str:
            "cap, refusal, negotiation, ETag or access log), under gunicorn with the publisher's worker class, "
            f"workers ({o['workers']}) and threads (4); "
            f"nginx ({o['workers']} workers) serving the bytes the publisher gave for the same resource pages, with "
-           "the publisher's content types.", "",
+           "the publisher's content types."
+           + ("" if not o.get("without_cache") else " `publisher without cache`: the same publisher with "
+              "`answer_cache_mb=0` (every request renders).")
+           + ("" if not o.get("before") else f" `publisher before`: the publisher of the source tree `{o['before']}`, "
+              "on the same build."), "",
            f"**Load**: wrk, {o['connections']} connections, {o['threads']} threads, {o['duration']} s per item and "
            f"contender, {o['rounds']} rounds, after a warm-up. Figures are the median over the rounds with the "
            "lowest and highest round in brackets. A ratio above 1: the publisher answers more requests a second. "
@@ -113,10 +148,11 @@ def markdown(results: dict) -> str:
            "Latency, milliseconds:", "", *latency(results["items"], "query"), "",
            "## Resource pages: requests per second", "", *throughput(results["items"], "page"), "",
            "Latency, milliseconds:", "", *latency(results["items"], "page"), "",
-           "## Start-up: spawn to the first 200, seconds", "",
-           "| publisher (`/`) | Oxigraph server (`ASK {}`) | publisher / Oxigraph |", "| ---: | ---: | ---: |",
-           f"| {spread(results['startup']['publisher'], 2)} | {spread(results['startup']['Oxigraph'], 2)} | "
-           f"{spread(ratios(results['startup']['publisher'], results['startup']['Oxigraph']), None)} |", "",
+           "## Start-up: spawn to each worker's first 200, seconds", "",
+           "Each round, a fresh publisher (`samenleven serve --workers N`) is asked each path on new connections "
+           "until every gunicorn worker has answered it (which worker answered is read off the connection, "
+           "`startup.py`), and a fresh Oxigraph server `ASK {}`.", "",
+           *startup_table(results["startup"]), "",
            (f"rdflib-endpoint parses the whole dump before it answers: {results['rdflib_start']:.0f} s, once."
             if results["rdflib_start"] else "rdflib-endpoint was left out (`--skip`)."), "",
            "## Memory after the load: resident set of each process tree, MB", "",
@@ -124,6 +160,7 @@ def markdown(results: dict) -> str:
            "| " + " | ".join(spread(v) for v in results["rss"].values()) + " |", "",
            "The publisher's figure sums gunicorn, its workers and their query processes; nginx's its master and "
            "workers.", "",
+           *once(results),
            "## Build: time and peak memory per phase (`build --verbose`, `build.json` `phases`)", "",
            *build_table(b), "",
            f"For comparison: `oxigraph load` of the same `graph.ttl` took {results['oxigraph_load']:.1f} s. "

@@ -1,97 +1,152 @@
-"""Benchmark: how long the server takes to start, against a minimal Flask + pyoxigraph app on the same store.
+"""Benchmark: how long the publisher takes to start, per gunicorn worker, from spawn to its first 200 on ``/`` and on
+``/sparql?query=ASK{}`` (issue 14: "start-up ≤ 2 s at any size").
 
-Run after a build: ``.venv/bin/python benchmarks/startup.py [--runs 7]``. Each run starts a fresh process and
-times it until its first answer on 127.0.0.1:
+``python -m benchmarks`` calls ``measure`` in every round. Run alone, to compare sizes and source trees::
 
-- ``import``: ``import publisher.app`` in a new interpreter, beside ``import flask, pyoxigraph`` (the floor any
-  Flask app on this engine pays), and whether the import pulled in pySHACL, rdflib or the build pipeline;
-- ``first answer``: ``samenleven serve`` (the development server, one process) from spawn to a 200 on ``/``,
-  beside a 20-line Flask app that opens the same store read-only and answers ``/`` with its triple count.
+    .venv/bin/python benchmarks/startup.py --build-dir /tmp/v1k --build-dir /tmp/v10k [--source DIR] [--runs 3]
 
-It prints the medians and their ratios, measured in the same run. Nothing is asserted; the issue (11) asks that
-start-up time is reported here, not in a test.
+Each run spawns ``samenleven serve --workers N`` (gunicorn, as ``make serve``, ``samenleven serve`` and
+``contenders.py`` start it) and asks each path on fresh connections, several at once, until every worker has
+answered it with a 200. Which worker answered is read off the connection itself: while the answer's connection is
+still open (HTTP keep-alive), the worker process holding its other end is the one with that TCP connection
+(``psutil``). So the figures are per worker, the first request each worker answers of each kind, whatever it
+does lazily. ``--source`` runs the publisher of another source tree (``git archive REV | tar -x -C DIR``) on
+the same builds, interleaved with this one. Nothing is asserted.
 """
 
 import argparse
-import os
+import http.client
 import statistics
 import subprocess
 import sys
-import tempfile
-import textwrap
+import threading
+import time
 from pathlib import Path
 
+import psutil
+
 PROJECT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT))
+if __name__ == "__main__":
+    sys.path.insert(0, str(PROJECT))
 
-from benchmarks.contenders import Server, free_port  # noqa: E402
-from publisher import build, config  # noqa: E402
+from benchmarks import contenders, machine  # noqa: E402
 
-MINIMAL = textwrap.dedent("""
-    import sys
-    import flask
-    import pyoxigraph
-    store = pyoxigraph.Store.read_only(sys.argv[1])
-    app = flask.Flask(__name__)
-
-    @app.get("/")
-    def home():
-        return f"{len(store)} triples"
-
-    app.run(host="127.0.0.1", port=int(sys.argv[2]), threaded=True)
-""")
-HEAVY = ("pyshacl", "rdflib", "publisher.build", "publisher.validate")  # what the server must not load
-PROBE = "import sys, time; t = time.perf_counter(); import {module}; " \
-        "print(time.perf_counter() - t, *[m for m in %r if m in sys.modules])" % (HEAVY,)
+PATHS = ("/", "/sparql?query=ASK%7B%7D")
+AT_ONCE = 4  # connections per try: the workers race for each one, so every ready worker soon gets one
 
 
-def first_answer(command: list[str], port: int) -> float:
-    """Seconds from spawning ``command`` to its first 200 on ``/``."""
-    server = Server(command[0], command, port)
-    server.stop()
-    return server.startup
+def _answer(port: int, path: str, workers: list) -> int | None:
+    """The pid of the worker that answered ``path`` with a 200 on a new connection, or None."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("GET", path, headers={"Accept": "text/html" if path == "/" else "*/*"})
+        answer = connection.getresponse()
+        answer.read()
+        if answer.status != 200:
+            return None
+        mine = connection.sock.getsockname()
+        for worker in workers:
+            try:
+                if any(c.raddr and tuple(c.raddr) == mine for c in worker.net_connections(kind="tcp")):
+                    return worker.pid
+            except psutil.Error:
+                continue
+        return None
+    except OSError:
+        return None
+    finally:
+        connection.close()
 
 
-def imported(module: str) -> tuple[float, list[str]]:
-    """Seconds to import ``module`` in a new interpreter, and which of ``HEAVY`` that loaded."""
-    done = subprocess.run([sys.executable, "-c", PROBE.format(module=module)], cwd=PROJECT, capture_output=True,
-                          text=True, check=True)
-    seconds, *heavy = done.stdout.split()
-    return float(seconds), heavy
+def _workers(master: psutil.Process) -> list:
+    """gunicorn's workers: the master's children forked with its command line (not, say, multiprocessing's
+    resource tracker; the workers' query processes are their own children)."""
+    try:
+        command = master.cmdline()
+        return [child for child in master.children() if child.cmdline() == command]
+    except psutil.Error:
+        return []
+
+
+def _cpu(master: psutil.Process) -> float:
+    """CPU seconds the server's processes have spent so far, those that ended (the probe) included: what start-up
+    costs whatever else the machine runs, where wall seconds stretch with its load."""
+    total = 0.0
+    for process in [master, *master.children(recursive=True)]:
+        try:
+            total += sum(process.cpu_times()[:4])
+        except psutil.Error:
+            continue
+    return total
+
+
+def measure(build_dir: Path, workers: int = 2, source: Path = PROJECT, wait: float = 600) -> dict:
+    """Start a publisher; return, per path, the seconds from spawn to each worker's first 200 on it, in order, and
+    under ``cpu`` the CPU seconds its processes had spent when the last came."""
+    port = contenders.free_port()
+    command, env = contenders.serve(build_dir, port, workers, source)
+    found: dict = {path: {} for path in PATHS}
+    lock = threading.Lock()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=source, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        master = psutil.Process(process.pid)
+
+        def ask(path):
+            pid = _answer(port, path, _workers(master))
+            with lock:
+                if pid is not None and pid not in found[path]:
+                    found[path][pid] = time.perf_counter() - started
+
+        while any(len(seen) < workers for seen in found.values()) and time.perf_counter() - started < wait:
+            if process.poll() is not None:
+                raise SystemExit(f"the publisher stopped ({process.returncode}): {' '.join(command)}")
+            for path in (p for p in PATHS if len(found[p]) < workers):
+                threads = [threading.Thread(target=ask, args=(path,)) for _ in range(AT_ONCE)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                time.sleep(0.005)
+        found["cpu"] = {0: _cpu(master)}
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return {path: sorted(seen.values()) for path, seen in found.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="Starts of each kind; the median is reported.")
+    parser.add_argument("--build-dir", type=Path, action="append", required=True, help="A build folder (repeat).")
+    parser.add_argument("--source", type=Path, action="append", default=[],
+                        help="Another source tree of the publisher, measured beside this one (repeat).")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
-    settings = config.load()
-    folder = build.current(settings)
-    if folder is None:
-        print("no build yet: building", file=sys.stderr)
-        build.build(settings)
-        folder = build.current(settings)
-    ours, floor, served, minimal, pulled = [], [], [], [], set()
-    with tempfile.TemporaryDirectory() as scratch:
-        app = Path(scratch) / "minimal.py"
-        app.write_text(MINIMAL)
-        for _ in range(options.runs):  # interleaved, so that a busy moment costs both sides alike
-            seconds, heavy = imported("publisher.app")
-            ours.append(seconds)
-            pulled.update(heavy)
-            floor.append(imported("flask, pyoxigraph")[0])
-            port = free_port()
-            served.append(first_answer([sys.executable, "-m", "publisher", "--build-dir", str(settings["build_dir"]),
-                                        "serve", "--port", str(port)], port))
-            port = free_port()
-            minimal.append(first_answer([sys.executable, str(app), str(folder / "store"), str(port)], port))
-    rows = [("import publisher.app", ours, "import flask, pyoxigraph", floor),
-            ("`samenleven serve` to its first 200", served, "minimal Flask + pyoxigraph app", minimal)]
-    print(f"Start-up, median of {options.runs} runs, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
-    print("| what | samenleven | peer | peer's time | ratio |\n| --- | ---: | --- | ---: | ---: |")
-    for what, mine, peer, theirs in rows:
-        a, b = statistics.median(mine), statistics.median(theirs)
-        print(f"| {what} | {a * 1000:.0f} ms | {peer} | {b * 1000:.0f} ms | {a / b:.2f}× |")
-    print(f"\nOf {', '.join(HEAVY)}, the web app's imports pulled in: {', '.join(sorted(pulled)) or 'none'}.")
+    sources = [PROJECT, *options.source]
+    load_before = machine.load_average()
+    found = {(b, s): {p: [] for p in (*PATHS, "cpu")} for b in options.build_dir for s in sources}
+    for run in range(options.runs):
+        for build_dir in options.build_dir:
+            for source in sources if run % 2 == 0 else sources[::-1]:  # interleaved: a busy moment costs each
+                for path, seconds in measure(build_dir, options.workers, source).items():
+                    found[build_dir, source][path].append(seconds)
+                print(f"run {run + 1}: {build_dir} {source}", file=sys.stderr)
+    print(f"Spawn to each worker's first 200, seconds, median of {options.runs} runs (lowest–highest), "
+          f"`samenleven serve --workers {options.workers}`; load average before {load_before}, after "
+          f"{machine.load_average()}\n")
+    print("| build | source | path | first worker | last worker |\n| --- | --- | --- | ---: | ---: |")
+    for (build_dir, source), paths in found.items():
+        for path, runs in paths.items():
+            cells = [statistics.median(r[i] for r in runs) for i in (0, -1)]
+            spread = [f"{c:.2f} ({min(r[i] for r in runs):.2f}–{max(r[i] for r in runs):.2f})"
+                      for c, i in zip(cells, (0, -1))]
+            print(f"| {build_dir} | {source.name if source != PROJECT else 'this tree'} | `{path}` | "
+                  + " | ".join(spread) + " |")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ from publisher import store as stores
 log = logging.getLogger(__name__)
 
 
-def create_app(config=None, builds=None) -> Flask:
+def create_app(config=None, builds=None, isolated: bool | None = None) -> Flask:
     """Create the app: settings from defaults, then ``SAMENLEVEN_*`` variables, then the mapping ``config``.
 
     The builds served are those of ``build_dir`` in the embedded store, or ``builds``: any object whose
-    ``require()`` returns a ``store.Build`` (a graph of another store, in tests).
+    ``require()`` returns a ``store.Build`` (a graph of another store, in tests). ``isolated`` is what
+    ``probe_isolation`` found when the caller probed already (gunicorn's master, once for all its workers);
+    None: probe now.
 
     :raises InputError: a canned query with bad front matter (the server does not start).
     """
@@ -25,7 +27,7 @@ def create_app(config=None, builds=None) -> Flask:
     app.config["SAMENLEVEN"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings["max_query_size"] * 3 + 4096  # room for form encoding
     app.json.ensure_ascii = False
-    isolated = _isolate(settings)
+    isolated = probe_isolation(settings) if isolated is None else isolated
     app.extensions["samenleven.isolated"] = isolated
     app.extensions["samenleven.store"] = builds or stores.Holder(settings, isolate=isolated)
     app.extensions["samenleven.shares"] = shares.Shares(settings["client_queries"])
@@ -44,7 +46,7 @@ def create_app(config=None, builds=None) -> Flask:
     return app
 
 
-def _isolate(settings: dict) -> bool:
+def probe_isolation(settings: dict) -> bool:
     """Whether query processes leave the network: when no SERVICE is allowed and the kernel lets them.
 
     Probed once, at start, so that the log says at once when the barrier is missing; the endpoint then refuses

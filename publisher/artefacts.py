@@ -13,6 +13,7 @@ ONTOLOGY = "ontology.ttl"  # the ontology as published with the build
 SHAPES = "shapes.ttl"  # every file of shapes_dir in one, as validated: the pages are laid out by it
 STATISTICS = "statistics.json"  # the counts of the statistics page, counted once by the build (publisher.statistics)
 LISTS = "lists.json"  # the lists and their facet postings, indexed once by the build (publisher.facets)
+HOME = "home.json"  # the home page's newest and last changed practices, picked once by the build (publisher.facets)
 MAP = "map.json"  # the 2025 municipal boundaries as SVG paths, projected once by the build (publisher.maps)
 SEARCH = "search.sqlite"  # the full-text index (SQLite FTS5), written once by the build (publisher.searchindex)
 KINDS = kinds.FILE  # the registry of kinds the build was made with (``publisher.kinds``)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import kinds, language, state, statistics, uris
-from publisher.artefacts import LISTS
+from publisher.artefacts import HOME, LISTS
 from publisher.store import Graph
 
 _HERE = Path(__file__).parent
@@ -24,6 +24,7 @@ VALUES, ITEMS, PATH, NEWEST = ((_HERE / f"{name}.rq").read_text()
 LISTS_OF = {"practices": "praktijken", "initiatives": "initiatieven", "organisations": "organisaties"}
 CONCEPTS = ("categorie", "beleidsdomein", "doelgroep", "doel")  # each the segment of its concept scheme
 NONE, KNOWN, UNKNOWN = "zonder", "bekend", "onbekend"
+SHOWN = 10  # practices in each of the home page's two lists (facets_newest.rq's LIMIT)
 _OWN = {"categorie": "sl:category", "beleidsdomein": "sl:policyDomain", "doelgroep": "sl:targetGroup",
         "doel": "sl:goal"}
 _RUN = {**{facet: path for facet, path in _OWN.items()},
@@ -39,8 +40,21 @@ FACETS = {kind: (*paths, *PLACES, *(("plaats",) if kind == "initiatives" else ()
 
 
 def write(folder: Path, graph: Graph, base: str, registry: kinds.Registry) -> None:
-    """Index the lists of ``graph``, the build's store, and write them into ``folder`` as ``lists.json``."""
-    state.write_json(folder / LISTS, compute(graph, base, registry))
+    """Index the lists of ``graph``, the build's store, and write them into ``folder`` as ``lists.json``, and the
+    home page's lists as ``home.json``."""
+    found = compute(graph, base, registry)
+    state.write_json(folder / LISTS, found)
+    state.write_json(folder / HOME, home(found))
+
+
+def home(found: dict) -> dict:
+    """The home page's newest practices and those changed last (the practices list by date changed), as URIs: a
+    file of a few hundred bytes, so that a server process's first answer on ``/`` does not read every list (its
+    start-up, issue 14: ``lists.json`` grows with the build, 140 MB at 100,000 practices)."""
+    practices = found["lists"]["practices"]
+    items = practices["items"]
+    changed = [items[n]["uri"] for n in practices["changed"][:SHOWN] if items[n]["modified"]]
+    return {"newest": found["newest"], "changed": changed}
 
 
 def compute(store: Graph, base: str, registry: kinds.Registry) -> dict:

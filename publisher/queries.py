@@ -35,6 +35,10 @@ from publisher.errors import BadRequest, InputError
 from publisher.store.embedded import check_syntax
 from publisher.vocab import XSD
 
+# libyaml's safe loader where PyYAML has it (the same YAML, about ten times faster: the front matter of every
+# canned query is read at each start), else PyYAML's own.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 KEYS = {"title", "description", "tags", "parameters", "columns"}
 PARAMETER_KEYS = {"type", "description", "default", "required", "pattern", "values", "scheme", "municipality"}
 TYPES = ("string", "integer", "date", "iri", "concept")
@@ -97,6 +101,7 @@ class Canned:
     tags: list = field(default_factory=list)
     parameters: list = field(default_factory=list)
     columns: dict = field(default_factory=dict)  # variable -> {nl, en}: the titles of the result table's columns
+    volatile: bool = False  # it calls NOW(), RAND() or UUID(): its answers are not kept (``sparql.outline``)
 
     def label(self, language: str = "nl") -> str:
         return self.title.get(language) or self.title["nl"]
@@ -108,15 +113,20 @@ class Canned:
 
 
 def load(folder: Path) -> dict[str, Canned]:
-    """Read every ``*.rq`` in ``folder``, by name.
+    """Read every ``*.rq`` in ``folder``, by name; once per process while the files stay as they were (gunicorn's
+    master reads them before it forks, so its workers start with them read).
 
     :raises InputError: a file with bad front matter or a query that does not parse, with its file and line.
     """
-    found = {}
-    for path in sorted(Path(folder).glob("*.rq")):
-        canned = read(path)
-        found[canned.name] = canned
-    return found
+    paths = sorted(Path(folder).glob("*.rq"))
+    seen = tuple((str(path.resolve()), path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+    if seen not in _READ:
+        _READ.clear()  # one folder's queries kept, the last read: a server reads one
+        _READ[seen] = {canned.name: canned for canned in map(read, paths)}
+    return dict(_READ[seen])
+
+
+_READ: dict = {}  # the queries last read, by what their files were (path, modification time, size)
 
 
 def read(path: Path) -> Canned:
@@ -129,8 +139,9 @@ def read(path: Path) -> Canned:
     if not header:
         raise InputError("no front matter: the file must start with '#+ title: ...' lines", path, 1)
     try:
-        meta = yaml.safe_load("\n".join(header))
-    except yaml.YAMLError as error:
+        meta = yaml.load("\n".join(header), Loader=_LOADER)
+    except yaml.YAMLError:
+        error = _pure_error("\n".join(header))  # PyYAML's own message and line: libyaml's point elsewhere
         mark = getattr(error, "problem_mark", None)
         raise InputError(f"front matter is not valid YAML: {getattr(error, 'problem', error)}", path,
                          mark.line + 1 if mark else 1) from None
@@ -146,8 +157,18 @@ def read(path: Path) -> Canned:
             raise InputError(f"parameter {parameter.name} is not a variable ?{parameter.name} of the query", path,
                              _line_of(header, parameter.name))
     columns = _columns(meta.get("columns"), text, path, header)
-    return Canned(path.stem, path, text, sparql.outline(text).form, meta["title"], meta["description"],
-                  [str(tag) for tag in meta.get("tags") or []], parameters, columns)
+    shape = sparql.outline(text)
+    return Canned(path.stem, path, text, shape.form, meta["title"], meta["description"],
+                  [str(tag) for tag in meta.get("tags") or []], parameters, columns, shape.volatile)
+
+
+def _pure_error(text: str) -> Exception:
+    """The error PyYAML's own parser finds in ``text``, which libyaml refused."""
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        return error
+    return yaml.YAMLError("libyaml refused it")
 
 
 def _front(lines: list[str]) -> list[str]:

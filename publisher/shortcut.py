@@ -60,8 +60,8 @@ class Shortcut:
     def __call__(self, environ, start_response):
         try:
             asked = self.query(environ)
-            text, fmt = (asked[0], choose(offered(sparql.outline(asked[0]).form), asked[1], environ)) if asked \
-                else (None, None)
+            found = sparql.outline(asked[0]) if asked else None  # read once: its form and whether it is volatile
+            text, fmt = (asked[0], choose(offered(found.form), asked[1], environ)) if asked else (None, None)
             build = None if fmt is None or fmt is HTML else self.builds.require()
         except Exception:  # noqa: BLE001 (no build yet, or one that does not open, or a bug: the views say why)
             build = None
@@ -77,7 +77,7 @@ class Shortcut:
         if answer.error is not None:
             environ[RAN] = (job, answer)
             return self.app(environ, start_response)
-        return self.respond(environ, start_response, build.manifest, fmt, answer, text)
+        return self.respond(environ, start_response, build.manifest, fmt, answer, found.volatile)
 
     def query(self, environ) -> tuple[str, list[str]] | None:
         """The query of a request this path answers, and the formats its ``format`` and ``output`` parameters name;
@@ -121,14 +121,14 @@ class Shortcut:
             made_ = self._made = (manifest["id"], when, http_date(when))
         return made_[1], made_[2]
 
-    def respond(self, environ, start_response, manifest: dict, fmt, answer, text: str):
+    def respond(self, environ, start_response, manifest: dict, fmt, answer, volatile: bool):
         """The 200 the view gives, with the headers of ``views._cors`` and ``views._cache``, kept when it may be."""
         body = answer.body
         headers = [("Vary", "Accept"), ("Content-Type", fmt.content_type), ("Content-Length", str(len(body)))]
         if answer.truncated:
             headers.append(("Results-Truncated", f"max_rows={self.settings['max_rows']}"))
         headers += _CORS
-        if sparql.volatile(text):  # NOW(), RAND(), UUID(): nobody may keep it (views._cache)
+        if volatile:  # NOW(), RAND(), UUID(): nobody may keep it (views._cache)
             headers.append(("Cache-Control", "no-store"))
             start_response("200 OK", headers)
             return [body]

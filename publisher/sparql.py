@@ -1,4 +1,5 @@
-"""What a SPARQL text asks for, read before it runs: its form, any update it smuggles, the services it calls.
+"""What a SPARQL text asks for, read before it runs: its form, any update it smuggles, the services it calls, and
+whether its answer changes from one run to the next.
 
 The query itself is parsed by Oxigraph where it runs (in the sandbox); this lexer only answers the questions the
 endpoint must settle first, without evaluating anything, in time linear in the text. Strings, comments and IRIs
@@ -41,11 +42,13 @@ _PLAIN = re.compile(r"[A-Za-z0-9_.:%-]*")  # what Oxigraph and this lexer both r
 
 @dataclass
 class Outline:
-    """What a SPARQL text is: its query form, the update keywords in it, and the IRIs of its SERVICE calls."""
+    """What a SPARQL text is: its query form, the update keywords in it, the IRIs of its SERVICE calls, and whether
+    it calls a function whose value changes with each run (``VOLATILE``)."""
 
     form: str | None = None
     updates: list[str] = field(default_factory=list)
     services: list[str | None] = field(default_factory=list)  # None: a variable or a name this lexer cannot read
+    volatile: bool = False
 
     def refused_services(self, allowed_hosts) -> list[str]:
         """Return the services (as written, resolved) whose host is not allowed.
@@ -87,23 +90,6 @@ def mentions_service(text: str) -> bool:
     return "service" in text.casefold() or "service" in unescape(text).casefold()
 
 
-# Functions whose value changes from one run to the next (SPARQL 1.1, 17.4.5.1 NOW, 17.4.4.4 RAND, 17.4.5.2-3 UUID):
-# an answer that calls one is not the build's answer to keep.
-VOLATILE = ("NOW", "RAND", "UUID", "STRUUID")
-
-
-def volatile(text: str) -> bool:
-    r"""Whether a query calls a function whose value changes with each run, escaped or not, in any case.
-
-    >>> volatile("SELECT (now() AS ?t) {}"), volatile(r"SELECT (\u0052AND() AS ?r) {}")
-    (True, True)
-    >>> volatile('SELECT * { ?s <urn:now> "NOW" }')
-    False
-    """
-    return any(kind == "word" and token.upper() in VOLATILE
-               for reading in (text, unescape(text)) for kind, token in tokens(reading))
-
-
 def tokens(text: str, reading: re.Pattern = _READINGS[0]):
     """Yield the (kind, text) tokens of a SPARQL text, comments left out, as Oxigraph reads them.
 
@@ -115,23 +101,38 @@ def tokens(text: str, reading: re.Pattern = _READINGS[0]):
             yield match.lastgroup, match.group()
 
 
-def outline(text: str) -> Outline:
-    """Read a query's form, its update keywords and its SERVICE IRIs, resolved against its PREFIX and BASE.
+# Functions whose value changes from one run to the next (SPARQL 1.1, 17.4.5.1 NOW, 17.4.4.4 RAND, 17.4.5.2-3 UUID):
+# an answer that calls one is not the build's answer to keep. Only a word calls one: ``"NOW"``, ``<urn:now>``,
+# ``ex:now`` and ``?now`` are a string, an IRI, a prefixed name and a variable.
+VOLATILE = ("NOW", "RAND", "UUID", "STRUUID")
 
-    The form and the updates are Oxigraph's reading; the services are those of every reading (see above).
+
+def outline(text: str) -> Outline:
+    r"""Read a query's form, its update keywords, its SERVICE IRIs (resolved against its PREFIX and BASE) and whether
+    it is volatile, in one pass over the text; a second and third only for a text with escapes or SERVICE in it.
+
+    The form and the updates are Oxigraph's reading; the services are those of every reading (see above), and so
+    is volatility: a doubt keeps an answer from being kept, which costs a run, never a wrong answer.
 
     >>> outline("PREFIX e: <http://e.example/> SELECT * { SERVICE SILENT e:sparql { ?s ?p ?o } }")
-    Outline(form='SELECT', updates=[], services=['http://e.example/sparql'])
+    Outline(form='SELECT', updates=[], services=['http://e.example/sparql'], volatile=False)
     >>> outline('select * {} ; insert data { <a> <b> "c" }').updates
     ['INSERT']
     >>> outline("PREFIX : <http://e.example/> SELECT*{trueSERVICE:s{} SERVICESILENT<http://f.example/>{}}").services
     ['http://e.example/s', 'http://f.example/']
+    >>> outline("SELECT (now() AS ?t) {}").volatile, outline(r"SELECT (\u0052AND() AS ?r) {}").volatile
+    (True, True)
+    >>> outline('PREFIX ex: <urn:> SELECT ?now { ?s <urn:now> "NOW" ; ex:now ?now }').volatile
+    False
     """
     found = _read(list(tokens(text)))
-    if not mentions_service(text):  # the other readings only add services, and each needs the word in the text
-        return found
-    for reading in (list(tokens(text, _READINGS[1])), list(tokens(unescape(text)))):
-        found.services += [s for s in _read(reading).services if s not in found.services]
+    service, escaped = mentions_service(text), "\\u" in text or "\\U" in text
+    if service:  # the other readings only add services, and each needs the word in the text
+        found.services += [s for s in _read(list(tokens(text, _READINGS[1]))).services if s not in found.services]
+    if service or escaped:  # decoding changes nothing in a text without escapes
+        decoded = _read(list(tokens(unescape(text))))
+        found.services += [s for s in decoded.services if s not in found.services]
+        found.volatile = found.volatile or decoded.volatile
     return found
 
 
@@ -142,7 +143,9 @@ def _read(stream: list) -> Outline:
         upper = value.upper()
         ahead = stream[i + 1:i + 4]
         if kind == "word":
-            if upper in FORMS and found.form is None:
+            if upper in VOLATILE:
+                found.volatile = True
+            elif upper in FORMS and found.form is None:
                 found.form = upper
             elif upper in UPDATES:
                 found.updates.append(upper)

@@ -3,13 +3,14 @@ another; a conditional request is answered with a 304 from it; a new build is ne
 form with a CSRF token is never kept. Over real HTTP against ``samenleven serve``."""
 
 import re
+import shutil
 import time
 import urllib.parse
 
 import pytest
 import rdflib
 
-from conftest import http, start_server, stop_server
+from conftest import PROJECT, http, start_server, stop_server
 
 PRACTICE = "/doc/praktijk/sociale-cohesie"  # initiatives apply it: its document names blank nodes (hydra:manages)
 # A fresh blank node per answer: pyoxigraph labels it anew each time the query runs, so only a kept answer repeats
@@ -186,7 +187,8 @@ def test_a_client_past_its_share_gets_a_429_for_a_kept_answer_too(built):
         stop_server(process)
 
 
-@pytest.mark.parametrize("query", ["SELECT (STRUUID() AS ?u) WHERE {}", "SELECT (now() AS ?t) (RAND() AS ?r) WHERE {}"])
+@pytest.mark.parametrize("query", ["SELECT (STRUUID() AS ?u) WHERE {}", "SELECT (now() AS ?t) (RAND() AS ?r) WHERE {}",
+                                   "SELECT (Uuid() AS ?u) WHERE {}"])
 def test_a_query_whose_functions_change_with_each_run_is_run_each_time_and_kept_by_nobody(server, query):
     """NOW(), RAND() and UUID() have a new value at each run (SPARQL 1.1, 17.4.5.1, 17.4.4.4): the build's answer
     cache, nginx and the client may keep no copy, and the second request gets its own answer."""
@@ -198,3 +200,47 @@ def test_a_query_whose_functions_change_with_each_run_is_run_each_time_and_kept_
     for _, headers, _ in (first, second):
         assert "no-store" in headers["Cache-Control"] and "public" not in headers["Cache-Control"]
         assert "ETag" not in headers
+
+
+# Spelled like a function that changes with each run, but none is called (SPARQL 1.1, 19.8: a string, an IRI, a
+# prefixed name, a variable and a comment are tokens of their own): the answer is the build's, kept like any other.
+LOOKALIKES = ['SELECT ?s WHERE { ?s ?p "NOW" } LIMIT 1',
+              "SELECT * WHERE { <urn:now> ?p ?o }",
+              "PREFIX ex: <http://example.org/> SELECT ?now WHERE { ?now ex:rand ?o } LIMIT 1",
+              "SELECT ?s WHERE { ?s a <https://w3id.org/samenleven/ns#Practice> } LIMIT 1 # NOW() RAND() UUID()",
+              'SELECT ?s WHERE { ?s ?p "\\u004EOW()" } LIMIT 1']
+
+
+@pytest.mark.parametrize("query", LOOKALIKES)
+def test_a_query_that_only_spells_such_a_function_is_kept_and_revalidated(server, query):
+    url, _ = server
+    accept = {"Accept": "application/sparql-results+json"}
+    status, headers, body = answered(url + sparql(query), accept)
+    assert status == 200 and "public" in headers["Cache-Control"] and "no-store" not in headers["Cache-Control"]
+    again = http(url + sparql(query), headers={**accept, "If-None-Match": headers["ETag"]})
+    assert again[0] == 304
+
+
+NOW_QUERY = """#+ title:
+#+   nl: Nu
+#+   en: Now
+#+ description:
+#+   nl: Het uur van de server.
+#+   en: The server's time.
+SELECT (NOW() AS ?nu) WHERE {}
+"""
+
+
+def test_a_canned_query_that_calls_now_is_kept_by_nobody_and_the_others_are_kept(built, tmp_path):
+    queries = tmp_path / "queries"
+    shutil.copytree(PROJECT / "queries", queries)
+    (queries / "nu.rq").write_text(NOW_QUERY)
+    process, url = start_server(built[0]["build_dir"], queries_dir=queries)
+    try:
+        for path in ("/queries/nu.json", "/queries/nu"):
+            status, headers, _ = answered(url + path, {"Accept": "text/html"})
+            assert status == 200 and "no-store" in headers["Cache-Control"] and "ETag" not in headers, path
+        status, headers, _ = answered(url + "/queries/programmas.json", {})
+        assert status == 200 and "public" in headers["Cache-Control"] and "ETag" in headers
+    finally:
+        stop_server(process)

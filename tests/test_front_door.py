@@ -312,3 +312,26 @@ def test_target_groups_per_province_agree_with_the_statistics_page(server, graph
             assert numbers == [summed[concept, "practices"], summed[concept, "initiatives"]], concept
             compared += 1
     assert compared
+
+
+def test_a_build_made_before_home_json_shows_the_same_home_page_lists(server, built, tmp_path):
+    """The home page's lists come from the build's small ``home.json``; a build made before it had one is served its
+    lists from ``lists.json``, the same practices in the same order."""
+    import shutil
+
+    from conftest import start_server, stop_server
+    url, _ = server
+    older = tmp_path / "var"
+    shutil.copytree(built[0]["build_dir"], older, symlinks=True,
+                    ignore=shutil.ignore_patterns("proposals.sqlite*", "*.lock"))
+    assert (older / "current").resolve().is_relative_to(older.resolve())  # the copy's own build, not the session's
+    (older / "current" / "home.json").unlink()
+    process, old_url = start_server(older)
+    try:
+        for lang in ("nl", "en"):
+            now, before = Page(page(f"{url}/?lang={lang}")[1]).links, Page(page(f"{old_url}/?lang={lang}")[1]).links
+            for listed in ("newest", "changed"):
+                assert now[listed] and [(h.replace(url, ""), t) for h, t in now[listed]] == \
+                    [(h.replace(old_url, ""), t) for h, t in before[listed]]
+    finally:
+        stop_server(process)

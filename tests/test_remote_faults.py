@@ -13,7 +13,7 @@ import pytest
 from conftest import http, start_server, stop_server
 from test_remote_store import OXIGRAPH, Oxigraph, load
 
-from publisher.store import remote
+from publisher.store.results import Body
 
 pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server (pip install oxigraph) is missing")
 
@@ -100,7 +100,7 @@ def test_virtuoso_s_blank_node_prefix_goes_from_results_and_a_graph_s_text_is_ke
     """Virtuoso writes a blank node in results as ``<bnode>nodeID://b1</bnode>``: read as the label b1. In a graph
     (N-Triples), the same characters can only be a literal's text, a contributor's words: passed on unchanged."""
     text = b'<urn:a> <urn:b> "zie <bnode>nodeID://x en \\"value\\": \\"nodeID://y" .\n'
-    assert remote._Deadline(_Answer(text, "application/n-triples"), None).read() == text
+    assert Body(_Answer(text, "application/n-triples"), None).read() == text
     results = b'<sparql><results><result><binding name="s"><bnode>nodeID://b1</bnode></binding></result></results>'
-    read = remote._Deadline(_Answer(results, "application/sparql-results+xml; charset=UTF-8"), None).read()
+    read = Body(_Answer(results, "application/sparql-results+xml; charset=UTF-8"), None).read()
     assert read == results.replace(b"nodeID://", b"")

@@ -98,3 +98,50 @@ def test_the_server_starts_and_serves_without_importing_the_build_pipeline(built
     imported = log.read_text()
     assert "publisher.app" in imported  # the log is the server's
     assert "pyshacl" not in imported and "publisher.build" not in imported
+
+
+def test_what_a_build_keeps_is_made_once_when_threads_ask_for_it_at_once(store):
+    """The first requests after a start come at once, each thread of each worker asking for what a build keeps (an
+    index, a drawing): one makes it, the others wait for it and get the same, and nobody makes it again."""
+    import threading
+    import time
+
+    made = []
+
+    def make():
+        made.append(threading.get_ident())
+        time.sleep(0.3)  # a costly index: long enough for every thread to ask while it is being made
+        return object()
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(store.kept(("a test", 1), make))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and len(got) == 8 and all(found is got[0] for found in got)
+    assert store.kept(("a test", 1), make) is got[0] and len(made) == 1
+
+
+def test_the_first_requests_to_every_gunicorn_worker_are_answered(built):
+    """Right after `samenleven serve --workers 2` answers, many first requests at once (so that both workers take
+    some, each its first of the kind): the home page with its newest practices and the endpoint's ASK, all right."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import http, start_server, stop_server
+    # Every request comes from 127.0.0.1: its share of query processes is raised, so none waits for another's.
+    process, url = start_server(built[0]["build_dir"], "--workers", "2", client_queries=16, query_queue_wait=60)
+    asked = [("/", {"Accept": "text/html"}), ("/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+                                             {"Accept": "application/sparql-results+json"})] * 8
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda case: http(url + case[0], headers=case[1]), asked))
+    finally:
+        stop_server(process)
+    for (path, _), (status, _, body) in zip(asked, answers):
+        assert status == 200, (path, body[:300])
+        if path == "/":
+            assert b'<ul class="newest"><li>' in body and b"/id/praktijk/" in body
+        else:
+            assert json.loads(body)["boolean"] is True

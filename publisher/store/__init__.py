@@ -6,7 +6,8 @@ values bound as substitutions (never pasted into the query's text), ``describe``
 limits. A ``Build`` (``builds``) is one build: its graph and its artefacts (manifest, ontology, shapes, layout,
 files, change feed); ``Holder`` follows the build in use. ``embedded`` is the graph of the build's own pyoxigraph
 store, whose clients' queries run in ``sandbox``; ``remote`` is the graph of a build in a SPARQL 1.1 endpoint
-(the setting ``store``), put there by ``graphstore`` (``samenleven load``), with values bound by ``bindings``.
+(the setting ``store``), put there by ``graphstore`` (``samenleven load``), with values bound by ``bindings``,
+asked over HTTP by ``client``, its answers read by ``results``, and what may not reach it refused by ``refusals``.
 
 Only this package reads pyoxigraph's ``Store``; elsewhere terms are pyoxigraph terms. Serving and the CLI import
 it; it imports neither the web nor the build pipeline (the build writes its store with ``embedded.write``).

@@ -41,6 +41,8 @@ class Build:
     def __init__(self, folder: Path, graph: "Graph"):
         self.folder, self.graph = folder, graph
         self._kept: dict = {}  # what is derived from this build once (``kept``), for as long as it is served
+        self._making: dict = {}  # per key, the lock a thread holds while it makes that key's value
+        self._lock = threading.Lock()
         try:
             self.manifest = state.read_json(folder / artefacts.MANIFEST, RECOVERY)
             self.kinds = kinds.of_build(folder)
@@ -64,9 +66,15 @@ class Build:
 
     def kept(self, key, make):
         """What ``make()`` returns, made once per build and ``key`` (a drawing, an index, a context): a new build is
-        a new object, so what it keeps is made anew."""
-        if key not in self._kept:
-            self._kept[key] = make()
+        a new object, so what it keeps is made anew. Made once even when several threads ask for it at once, as the
+        first requests after a start do: the others wait for the one making it rather than each make it again."""
+        if key in self._kept:
+            return self._kept[key]
+        with self._lock:
+            making = self._making.setdefault(key, threading.RLock())  # re-entrant: a make may ask for its own key
+        with making:
+            if key not in self._kept:
+                self._kept[key] = make()
         return self._kept[key]
 
     def document(self, name: str) -> dict | None:

@@ -40,12 +40,21 @@ TITLES = {400: N_("Ongeldig verzoek"), 401: N_("Niet aangemeld"), 403: N_("Verbo
           503: N_("Dienst niet beschikbaar")}
 
 
-def register(app: Flask) -> None:
-    """Attach the views, the error handlers and the CORS headers to ``app``."""
+def modules() -> tuple:
+    """Import the view modules (and all they import) and return them in the order their routes are registered.
+
+    gunicorn's master calls this before it forks (``publisher.production``), so each worker starts with them
+    imported, the editors' dummy password hash made, once, instead of importing them all after the fork.
+    """
     from publisher.views import (catalog, context, contribute, editors, home, ldes, lists, media, ontology,
                                  queries, reconcile, resources, search, sparql, statistics, tables)
-    for module in (home, sparql, queries, resources, ontology, search, catalog, ldes, tables, reconcile, statistics,
-                   context, lists, editors, media, contribute):
+    return (home, sparql, queries, resources, ontology, search, catalog, ldes, tables, reconcile, statistics,
+            context, lists, editors, media, contribute)
+
+
+def register(app: Flask) -> None:
+    """Attach the views, the error handlers and the CORS headers to ``app``."""
+    for module in modules():
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPProblem, render_problem)
     app.register_error_handler(HTTPException, _http_exception)

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from publisher import browse, dumps, schemaorg
-from publisher.artefacts import LISTS, STATISTICS
-from publisher.facets import code
+from publisher.artefacts import HOME, LISTS, STATISTICS
+from publisher.facets import SHOWN, code
 from publisher.errors import NotFound
 from publisher.language import N_
 from publisher.formats import HTML
@@ -20,7 +20,6 @@ from publisher.views.representation import from_build
 
 blueprint = Blueprint("home", __name__)
 _HERE = Path(__file__).parents[1]
-SHOWN = 10  # practices in each of the home page's two lists (facets_newest.rq's LIMIT)
 # The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
 # N_: the headings are translated in the template (`_(facet.heading)`), so the catalogue must hold them.
 FACETS = (("categories", N_("Categorieën"), "categorie"), ("policy_domains", N_("Beleidsdomeinen"), "beleidsdomein"),
@@ -54,8 +53,13 @@ def about():
 
 
 def practices(store) -> tuple[list, list, list]:
-    """The newest practices and those changed last (the practices list's order by date changed), both ordered by
-    the build (``lists.json``), and their labels: made once per build, not per request."""
+    """The newest practices and those changed last (the practices list's order by date changed), both picked by
+    the build (``home.json``; a build made before it: ``lists.json``), and their labels: made once per build, not
+    per request."""
+    picked = store.document(HOME)
+    if picked is not None:  # a few hundred bytes: the first answer on / costs the same at any size (issue 14)
+        newest, changed = ([ox.NamedNode(uri) for uri in picked[key]] for key in ("newest", "changed"))
+        return newest, changed, store.labels(newest + changed, types=True)
     listed = browse.index(store, "practices")
     # A build made before lists.json held "newest" shows none until the next build (nothing is queried per process)
     newest = [ox.NamedNode(uri) for uri in store.document(LISTS).get("newest", ())]

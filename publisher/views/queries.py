@@ -41,7 +41,7 @@ def run(name, suffix=None):
     if asked:
         raise BadRequest(f"{pickers.name_field(asked[0].parameter)}={asked[0].text!r}: {asked[0].message}")
     bindings = queries.bind(query, given, store, settings()["base"])
-    answer = execute(query.text, fmt, bindings)
+    answer = execute(query.text, fmt, query.volatile, bindings)
     if fmt.name == "jsonld":  # compacted with /context.jsonld, as the documents are
         answer.body = recompact(answer.body)
     return respond(answer, fmt)
@@ -56,7 +56,7 @@ def _page(query: queries.Canned, store):
     try:
         if not missing and not asked:  # a first visit shows the form until every required value is filled in
             bindings = queries.bind(query, given, store, settings()["base"], choices)
-            answer = table(execute(query.text, HTML, bindings), query.columns)
+            answer = table(execute(query.text, HTML, query.volatile, bindings), query.columns)
     except HTTPProblem as error:
         problem, status = error, error.status
     downloads = [(fmt, url_for("queries.run", name=query.name, suffix=fmt.name, **values))

@@ -8,7 +8,7 @@ change or go without touching another (issue 11).
 import pyoxigraph as ox
 from flask import Response, current_app, g, request, send_file
 
-from publisher import context, formats, readable, selfdoc, sparql
+from publisher import context, formats, readable, selfdoc
 from publisher import store as stores
 from publisher.errors import NotAcceptable, Unavailable
 from publisher.language import N_
@@ -51,13 +51,13 @@ def offered(form: str | None) -> tuple:
 RAN = "samenleven.ran"  # where ``publisher.shortcut`` leaves a query it ran that failed: (job, answer or error)
 
 
-def execute(text: str, fmt: formats.Format, bindings=None, operation=None):
+def execute(text: str, fmt: formats.Format, volatile: bool, bindings=None, operation=None):
     """Run a client's query within the limits and return its serialized answer (SPARQL JSON or N-Triples for
-    HTML)."""
+    HTML); ``volatile`` is its outline's (``sparql.outline``, read once per query, not again here)."""
     s = settings()
     job = client_job(text, fmt, s, bindings, operation)
     g.queried = True  # its answer, when kept, is refused as this is to a client past its share (answercache)
-    g.volatile = sparql.volatile(text)  # NOW(), RAND(), UUID(): not an answer of the build to keep (views._cache)
+    g.volatile = volatile  # NOW(), RAND(), UUID(): not an answer of the build to keep (views._cache)
     ran = request.environ.pop(RAN, None)
     if ran is not None and ran[0] == job:  # run once already, before Flask: its outcome, not a second run
         get_store()

@@ -34,15 +34,16 @@ def endpoint():
     refuse_services(outline, operation.query)
     fmt = formats.negotiate(offered(outline.form), request)
     if fmt is HTML:
-        return page(operation.query, lambda: execute(operation.query, fmt, operation=operation))
-    return respond(execute(operation.query, fmt, operation=operation), fmt)
+        return page(operation.query, outline.form,
+                    lambda: execute(operation.query, fmt, outline.volatile, operation=operation))
+    return respond(execute(operation.query, fmt, outline.volatile, operation=operation), fmt)
 
 
 def describe():
     """The service description in RDF, or the query page for a browser."""
     fmt = formats.negotiate(GRAPHS + (HTML,), request)
     if fmt is HTML:
-        return page(EXAMPLE, None)
+        return page(EXAMPLE, "SELECT", None)
     root = request.url_root
     graph = service.description(root + "sparql", root, get_store().manifest,
                                 current_app.extensions["samenleven.queries"], bool(allowed_hosts()))
@@ -75,8 +76,9 @@ def refuse_services(outline: sparql.Outline, text: str) -> None:
 
 
 
-def page(query: str, run):
-    """The query page: the form, and the results (or the error) of ``run`` when there is one."""
+def page(query: str, form: str | None, run):
+    """The query page: the form, the downloads a query of ``form`` offers, and the results (or the error) of ``run``
+    when there is one."""
     answer, problem, status = None, None, 200
     if run is not None:
         try:
@@ -86,6 +88,6 @@ def page(query: str, run):
     canned = current_app.extensions["samenleven.queries"]
     return in_language(make_response(render_template(
         "sparql.html", query=query, answer=answer, problem=problem, canned=canned,
-        downloads=offered(sparql.outline(query).form)[:-1]), status, {"Vary": "Accept"}))
+        downloads=offered(form)[:-1]), status, {"Vary": "Accept"}))
 
 
