@@ -25,7 +25,6 @@ EXTEND = {"nis": "NIS code", "uri": "URI", "province": "Province", "region": "Re
           "registry": "data.vlaanderen.be link"}
 SETTING_ON = {"type": "text", "default": "", "label": "On (YYYY-MM-DD, default today)", "name": "on",
               "help_text": "The day on which to give the successor of a ceased municipality"}
-FLEMISH_OR_BRUSSELS = ("gewest/02000", "gewest/04000")  # the regions the Flemish registry covers
 
 
 def extend(reconciler: Reconciler, graph, ids: list, wanted: list) -> dict:
@@ -52,8 +51,8 @@ def _values(reconciler: Reconciler, graph, key: str, wanted: dict) -> dict:
     for part in ("province", "region"):
         if part in areas:
             values[part] = [{"id": areas[part][0], "name": areas[part][1]}]
-    if areas.get("region", ("",))[0] in FLEMISH_OR_BRUSSELS:
-        values["registry"] = [{"str": uris.registry_municipality(place.nis)}]
+    if key in reconciler.registry:  # only where the graph says so: no registry URI is made up for a code of 2018
+        values["registry"] = [{"str": reconciler.registry[key]}]
     if "successor" in wanted:
         day = str(wanted["successor"].get("on") or date.today().isoformat())
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):

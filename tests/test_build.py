@@ -31,7 +31,7 @@ def published(tmp_path_factory):
 
 def test_build_exits_0_prints_counts_and_publishes_store_and_dumps(published):
     folder, current, done = published
-    assert "current municipalities: 565" in done.stdout and "historical municipalities: 29" in done.stdout
+    assert "current municipalities: 565" in done.stdout and "historical municipalities: 44" in done.stdout
     assert re.search(r"practices: 2\n", done.stdout) and re.search(r"initiatives: 21\n", done.stdout)  # its README
     assert "[" in done.stderr  # progress lines
     turtle = rdflib.Graph().parse(current / "graph.ttl", format="turtle")

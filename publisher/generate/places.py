@@ -33,7 +33,7 @@ class Places:
 
     current: list  # municipalities of today
     parts: list  # districts and sub-municipalities of those
-    ceased: list  # municipalities that ceased in the 2025 mergers
+    ceased: list  # municipalities that ceased in the 2019 and 2025 mergers
 
 
 def read(graph_dir: Path) -> Places:
