@@ -36,8 +36,8 @@ LOCK = "build.lock"  # in build_dir: held by the build running, so that no other
 SHOWN = 5  # resources named in a refusal
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
 # The phases of a build, in order (`build --verbose`, build.json "phases"); `validate` runs the first four.
-PHASES = ("read", "inference", "checks", "validation", "store and dumps", "json-ld dump", "history", "feed",
-          "tables", "map", "statistics", "search index", "facets", "checksums")
+PHASES = ("read", "inference", "checks", "validation", "order and count", "store and dumps", "json-ld dump", "history",
+          "feed", "tables", "map", "statistics", "search index", "facets", "checksums")
 
 
 class BuildRunning(PublisherError):
@@ -169,23 +169,26 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
     if not prepared.report.conforms:
         raise NotConforming(prepared.report)
     builds = root / "builds"
-    keyed = _keyed(prepared.triples)
-    digest = hashlib.sha256(ox.serialize((t for _, t in keyed), format=ox.RdfFormat.N_TRIPLES)).hexdigest()
-    added = history.triples(record)
-    published = prepared.triples + added
-    # The dumps' order, merged from the sorted data and history: one sort by N-Triples text, not three (each took
-    # ~3 s at 10,000 generated practices, most of it making the text of each triple).
-    ordered = [t for _, t in heapq.merge(keyed, _keyed(added), key=itemgetter(0))]
-    del keyed
-    build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
+    # What the build's id, dumps and manifest need: ~10 s at 10,000 generated practices, timed as a phase of its
+    # own since issue 14 (it was unaccounted between validation and the store).
+    with phase("order and count"):
+        keyed = _keyed(prepared.triples)
+        digest = hashlib.sha256(ox.serialize((t for _, t in keyed), format=ox.RdfFormat.N_TRIPLES)).hexdigest()
+        added = history.triples(record)
+        published = prepared.triples + added
+        # The dumps' order, merged from the sorted data and history: one sort by N-Triples text, not three (each
+        # took ~3 s at 10,000 generated practices, most of it making the text of each triple).
+        ordered = [t for _, t in heapq.merge(keyed, _keyed(added), key=itemgetter(0))]
+        del keyed
+        build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
+        manifest = {
+            "id": build_id, "created": created, "base": settings["base"],
+            "content_sha256": digest, "counts": counts(published, registry),
+            "statistics": statistics(published, settings["base"]),
+            "warnings": len(prepared.report.warnings),
+            "inputs": [loader._shown(p, PROJECT_DIR) for p in prepared.inputs.files],
+        }
     partial = builds / f"{build_id}.partial"
-    manifest = {
-        "id": build_id, "created": created, "base": settings["base"],
-        "content_sha256": digest, "counts": counts(published, registry),
-        "statistics": statistics(published, settings["base"]),
-        "warnings": len(prepared.report.warnings),
-        "inputs": [loader._shown(p, PROJECT_DIR) for p in prepared.inputs.files],
-    }
     try:
         progress(f"writing the store and dumps to {partial}")
         with phase("store and dumps"):
@@ -213,12 +216,14 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
         graph = embedded.Embedded(partial / STORE)  # the new store, opened once for what is counted on it
         try:
             with phase("statistics"):
-                figures.write(partial, graph, settings["base"])  # what the statistics page shows (issue 13)
+                # The one roll-up of places, run once for the statistics, the search index and the facets.
+                placed = list(graph.select(figures.PLACES))
+                figures.write(partial, graph, settings["base"], placed)  # what the statistics page shows (issue 13)
             with phase("search index"):
-                searchindex.write(partial, graph, published, settings["base"], registry, indexed)  # search engine
+                searchindex.write(partial, graph, published, settings["base"], registry, indexed, placed)
             del indexed
             with phase("facets"):
-                facets.write(partial, graph, settings["base"], registry)  # the lists' facet postings
+                facets.write(partial, graph, settings["base"], registry, placed)  # the lists' facet postings
         finally:
             graph.close()
         # ---
