@@ -7,6 +7,7 @@ folders a new build finds are leftovers of killed builds, and it removes them.
 """
 
 import fcntl
+import gc
 import hashlib
 import heapq
 import os
@@ -34,10 +35,11 @@ from publisher.vocab import DCT, PREFIXES, RDF
 
 LOCK = "build.lock"  # in build_dir: held by the build running, so that no other one starts beside it
 SHOWN = 5  # resources named in a refusal
+OLD_COLLECTIONS = 1000  # while building, a full collection of cyclic garbage at most every this many of the middle
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
 # The phases of a build, in order (`build --verbose`, build.json "phases"); `validate` runs the first four.
-PHASES = ("read", "inference", "checks", "validation", "store and dumps", "json-ld dump", "history", "feed",
-          "tables", "map", "statistics", "search index", "facets", "checksums")
+PHASES = ("read", "inference", "checks", "validation", "order and count", "store and dumps", "json-ld dump", "history",
+          "feed", "tables", "map", "statistics", "search index", "facets", "checksums")
 
 
 class BuildRunning(PublisherError):
@@ -125,7 +127,7 @@ def build(settings: dict, progress=lambda message: None, allow_shrink: bool = Fa
     :raises NotConforming: the data does not conform (nothing is published).
     """
     root = Path(settings["build_dir"])
-    with _locked(root):
+    with _locked(root), _old_collected_seldom():
         _clean(root)
         return _build(settings, root, progress, allow_shrink, phase or Phases())
 
@@ -169,23 +171,26 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
     if not prepared.report.conforms:
         raise NotConforming(prepared.report)
     builds = root / "builds"
-    keyed = _keyed(prepared.triples)
-    digest = hashlib.sha256(ox.serialize((t for _, t in keyed), format=ox.RdfFormat.N_TRIPLES)).hexdigest()
-    added = history.triples(record)
-    published = prepared.triples + added
-    # The dumps' order, merged from the sorted data and history: one sort by N-Triples text, not three (each took
-    # ~3 s at 10,000 generated practices, most of it making the text of each triple).
-    ordered = [t for _, t in heapq.merge(keyed, _keyed(added), key=itemgetter(0))]
-    del keyed
-    build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
+    # What the build's id, dumps and manifest need: ~10 s at 10,000 generated practices, timed as a phase of its
+    # own since issue 14 (it was unaccounted between validation and the store).
+    with phase("order and count"):
+        keyed = _keyed(prepared.triples)
+        digest = hashlib.sha256(ox.serialize((t for _, t in keyed), format=ox.RdfFormat.N_TRIPLES)).hexdigest()
+        added = history.triples(record)
+        published = prepared.triples + added
+        # The dumps' order, merged from the sorted data and history: one sort by N-Triples text, not three (each
+        # took ~3 s at 10,000 generated practices, most of it making the text of each triple).
+        ordered = [t for _, t in heapq.merge(keyed, _keyed(added), key=itemgetter(0))]
+        del keyed
+        build_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
+        manifest = {
+            "id": build_id, "created": created, "base": settings["base"],
+            "content_sha256": digest, "counts": counts(published, registry),
+            "statistics": statistics(published, settings["base"]),
+            "warnings": len(prepared.report.warnings),
+            "inputs": [loader._shown(p, PROJECT_DIR) for p in prepared.inputs.files],
+        }
     partial = builds / f"{build_id}.partial"
-    manifest = {
-        "id": build_id, "created": created, "base": settings["base"],
-        "content_sha256": digest, "counts": counts(published, registry),
-        "statistics": statistics(published, settings["base"]),
-        "warnings": len(prepared.report.warnings),
-        "inputs": [loader._shown(p, PROJECT_DIR) for p in prepared.inputs.files],
-    }
     try:
         progress(f"writing the store and dumps to {partial}")
         with phase("store and dumps"):
@@ -213,12 +218,14 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
         graph = embedded.Embedded(partial / STORE)  # the new store, opened once for what is counted on it
         try:
             with phase("statistics"):
-                figures.write(partial, graph, settings["base"])  # what the statistics page shows (issue 13)
+                # The one roll-up of places, run once for the statistics, the search index and the facets.
+                placed = list(graph.select(figures.PLACES))
+                figures.write(partial, graph, settings["base"], placed)  # what the statistics page shows (issue 13)
             with phase("search index"):
-                searchindex.write(partial, graph, published, settings["base"], registry, indexed)  # search engine
+                searchindex.write(partial, graph, published, settings["base"], registry, indexed, placed)
             del indexed
             with phase("facets"):
-                facets.write(partial, graph, settings["base"], registry)  # the lists' facet postings
+                facets.write(partial, graph, settings["base"], registry, placed)  # the lists' facet postings
         finally:
             graph.close()
         # ---
@@ -240,6 +247,21 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
 def peak_memory_mb() -> int:
     """The most memory this process has held so far (its peak resident set), in MB."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # Linux counts ru_maxrss in KiB
+
+
+@contextmanager
+def _old_collected_seldom(every: int = OLD_COLLECTIONS):
+    """Let Python's cycle collector walk its oldest generation seldom while building: every ``every`` collections
+    of the middle one, not every 10 (``gc.set_threshold``). A build holds millions of containers for its whole
+    run (the triples' indexes, the sorted dumps), and each full collection walks them all: 28 of them took 181 of
+    the 1,340 s of a 10,000-practice build under load, issue 14. The young generations are collected as before,
+    and the thresholds are restored after."""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, max(old, every))
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
 
 
 @contextmanager

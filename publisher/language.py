@@ -39,6 +39,7 @@ def choose(request) -> tuple[str, bool]:
     return DEFAULT, False
 
 
+@functools.lru_cache(maxsize=16)  # asked once per cell of the tables and per label: a tuple, never changed
 def fallbacks(lang: str) -> tuple[str, ...]:
     """The language tags tried in turn for a label: the page's, then Dutch, then English, then untagged.
 

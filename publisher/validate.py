@@ -2,7 +2,8 @@
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +13,7 @@ from rdflib.namespace import SH
 
 from publisher import parts, shacl, uris
 from publisher.errors import InputError
+from publisher.indexes import index
 from publisher.shacl import bind_prefixes, to_rdflib  # noqa: F401 (validate.X, as build.py and the tests call them)
 
 
@@ -32,8 +34,18 @@ class Result:
 
 @dataclass
 class Report:
+    """The results of a validation, and its SHACL report graph, made when first asked for from ``decode``."""
+
     results: list
-    graph: rdflib.Graph
+    made: rdflib.Graph | None = None
+    decode: Callable[[], rdflib.Graph] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def graph(self) -> rdflib.Graph:
+        """The SHACL validation report (SHACL 3.1) as an rdflib graph."""
+        if self.made is None:
+            self.made = self.decode()
+        return self.made
 
     @property
     def violations(self) -> list:
@@ -102,41 +114,101 @@ def validate(data, shapes: rdflib.Graph, origin: dict | None = None, engine: str
         node = rdflib.BNode(term.value) if isinstance(term, ox.BlankNode) else rdflib.URIRef(term.value)
         return (origin or {}).get(str(holders.top(node)), "?")
 
+    made = None  # the report graph, when it is made here; else ``decode`` makes it when asked for
     if part and not isinstance(data, rdflib.Graph) and parts.safe(shapes):
-        report_graph = parts.run(data, shapes, engine, owner, part)
+        made = parts.run(data, shapes, engine, owner, part)
+    elif engine == "turbo" and not isinstance(data, rdflib.Graph):
+        text, decode = shacl.undecoded(data, shapes)
+        found = _read_text(text)
+        if found is None:  # a field given twice: read it as rdflib's ``value`` does, from the graph
+            made = decode()
     else:
-        report_graph = shacl.run(data, shapes, engine)
+        made = shacl.run(data, shapes, engine)
+    if made is not None:
+        found, decode = _read_graph(made), None
     names = (data if isinstance(data, rdflib.Graph) else bind_prefixes(rdflib.Graph())).namespace_manager
-    # Once per shape and path, not per result: 29,560 warnings at 10,000 generated practices name ~100 shapes.
-    shape_path, path_shown, shape_shown = {}, {}, {}
+    # Once per shape, path and term, not per result: 29,560 warnings at 10,000 generated practices name ~100
+    # shapes, and their focus nodes and values many times over.
+    shape_path, path_shown, shape_shown, shown = {}, {}, {}, {}
 
-    def path(source, result) -> str:
+    def path(source, result_path) -> str:
         if source not in shape_path:
             shape_path[source] = shapes.value(source, SH.path)
-        found = shape_path[source] or report_graph.value(result, SH.resultPath)
-        if found not in path_shown:
-            path_shown[found] = _path(found, shapes, names)
-        return path_shown[found]
+        walked = shape_path[source] or result_path
+        if walked not in path_shown:
+            path_shown[walked] = _path(walked, shapes, names)
+        return path_shown[walked]
 
     def shape(source) -> str:
         if source not in shape_shown:
             shape_shown[source] = _shape(source, shapes, names)
         return shape_shown[source]
+
+    def show(term) -> str:
+        if term not in shown:
+            shown[term] = _show(term, names)
+        return shown[term]
     results = set()  # a result reached through two shapes' targets is reported once
-    # Only the report's own results: the details of a failed sh:node are in sh:detail, not counted again.
-    for result in report_graph.objects(None, SH.result):
-        focus = report_graph.value(result, SH.focusNode)
-        source = report_graph.value(result, SH.sourceShape)
+    for focus, source, severity, value, message, result_path in found:
         results.add(Result(
-            severity=str(report_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-            focus=_blank(focus, holders, names) if isinstance(focus, rdflib.BNode) else _show(focus, names),
-            path=path(source, result),
-            value=_show(report_graph.value(result, SH.value), names),
-            message=str(report_graph.value(result, SH.resultMessage) or ""),
+            severity=str(severity).rsplit("#", 1)[-1],
+            focus=_blank(focus, holders, names) if isinstance(focus, rdflib.BNode) else show(focus),
+            path=path(source, result_path),
+            value=show(value),
+            message=str(message or ""),
             shape=shape(source),
             file=(origin or {}).get(str(holders.top(focus)), "?"),
         ))
-    return Report(sorted(results, key=lambda r: (r.file, r.focus, r.path, r.value, r.message)), report_graph)
+    return Report(sorted(results, key=lambda r: (r.file, r.focus, r.path, r.value, r.message)), made, decode)
+
+
+# What is read of each result (SHACL 3.4), in the order ``validate`` takes them.
+READ = (SH.focusNode, SH.sourceShape, SH.resultSeverity, SH.value, SH.resultMessage, SH.resultPath)
+
+
+def _read_graph(report: rdflib.Graph) -> list[tuple]:
+    """The fields ``READ`` of each result of a report graph (None where a result has none)."""
+    # Only the report's own results: the details of a failed sh:node are in sh:detail, not counted again.
+    return [tuple(report.value(result, wanted) for wanted in READ) for result in report.objects(None, SH.result)]
+
+
+def _read_text(text: str) -> list[tuple] | None:
+    """The fields ``READ`` of each result of a report in N-Triples, as rdflib terms equal to those of the report
+    graph decoded from it (``shacl.undecoded``); None when a result gives a field twice (rdflib's ``value`` then
+    takes either, so only the graph can say which)."""
+    described = index(ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES))
+    read, found = [_ox(wanted) for wanted in READ], []
+    for own in described.values():
+        for result in own.get(_RESULT, ()):
+            fields = described.get(result, {})
+            values = [fields.get(wanted, ()) for wanted in read]
+            if any(len(value) > 1 for value in values):
+                return None
+            found.append(tuple(_rdflib(value[0]) if value else None for value in values))
+    return found
+
+
+_RESULT, _STRING = ox.NamedNode(str(SH.result)), ox.NamedNode(str(rdflib.XSD.string))
+
+
+def _ox(term: rdflib.URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+def _rdflib(term):
+    """The rdflib term pyshacl-turbo's decoding makes of a report's term: blank nodes keep their labels (as the
+    shapes' do in the shapes graph), literals their lexical form, and ``xsd:string`` is a simple literal
+    (``shacl._simple_literals``). Language tags are as pyoxigraph reads them, lower-cased, as the data's are: the
+    build reads the data with pyoxigraph, and these literals are the data's."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype == _STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
 
 
 def _shape(shape, shapes: rdflib.Graph, names) -> str:

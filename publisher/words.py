@@ -73,7 +73,24 @@ def stems(text: str, lang: str | None) -> str:
     >>> stems("Jongeren in de Buurten", "nl")
     'jonger in de buurt'
     """
-    return " ".join(stem(word, lang) for word in words(fold(text)))
+    known = _KNOWN.get(lang)
+    if known is None or len(known) >= KNOWN:  # a new language, or a full memo: started anew (queries add words)
+        known = _KNOWN[lang] = {}
+    found = words(fold(text))
+    try:
+        return " ".join([known[word] for word in found])
+    except KeyError:
+        for word in found:
+            if word not in known:
+                known[word] = stem(word, lang)
+        return " ".join([known[word] for word in found])
+
+
+# The stem of each word met, per language: a dictionary look-up per word, where a call of the memoised ``stem`` per
+# word cost more than the stemming of a 10,000-practice build's few thousand distinct words (issue 14). At most
+# ``KNOWN`` words a language, so that the search box's queries cannot grow it without end.
+KNOWN = 1 << 16
+_KNOWN: dict = {}
 
 
 _LOCAL = threading.local()  # a Snowball stemmer keeps state while it stems: one per thread

@@ -17,8 +17,8 @@ from conftest import GRAPH, PROJECT
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 N = 30
 # The phases of a build as the README lists them ("The command", build --verbose).
-PHASES = ["read", "inference", "checks", "validation", "store and dumps", "json-ld dump", "history", "feed",
-          "tables", "map", "statistics", "search index", "facets", "checksums"]
+PHASES = ["read", "inference", "checks", "validation", "order and count", "store and dumps", "json-ld dump", "history",
+          "feed", "tables", "map", "statistics", "search index", "facets", "checksums"]
 
 
 def samenleven(*args):
