@@ -55,13 +55,17 @@ TYPICAL = [
     ("linkset-gemeenten", {}), ("organisaties-en-hun-initiatieven", {}), ("programmas", {}),
     ("wijzigingen-sinds", {"sinds": "2000-01-01"}),
 ]
-# Every kind of page; {practice} is the first practice of the build's list.
+# Every kind of page; {practice} is the first practice of the build's list. The feed and VoID are RDF only: they
+# are asked for in Turtle (``RDF_ONLY``), the rest as a browser asks.
 PAGES = ["/", "/over-de-data", "/statistieken", "/praktijken", "/praktijken?doelgroep=ouderen&beleidsdomein=welzijn",
          "/initiatieven?provincie=40000&sorteer=gewijzigd", "/organisaties?gemeente=44021", "/praktijken.json",
          "/search?q=taalcaf%C3%A9", "/search?q=9000", "/search.json?q=jongeren", "/doc/gemeente/44021",
-         "/doc/gemeente/11002", "/doc/provincie/40000", "{practice}", "{practice}.ttl", "/doc/schema/doelgroep",
+         "/doc/gemeente/11002", "/doc/provincie/40000", "{practice}", "{practice}.ttl", "/doc/conceptscheme/doelgroep",
          "/sparql", "/queries", "/queries/initiatieven-in-gemeente?nis=44021", "/catalog", "/catalog.ttl",
          "/.well-known/void", "/ldes", "/ldes/1", "/sitemap.xml"]
+
+
+RDF_ONLY = ("/ldes", "/.well-known/void")
 
 
 def start(build_dir: Path, queries_dir: Path) -> tuple[subprocess.Popen, int]:
@@ -83,12 +87,15 @@ def start(build_dir: Path, queries_dir: Path) -> tuple[subprocess.Popen, int]:
 
 
 def ask(port: int, path: str, accept: str) -> tuple[float, int, bytes]:
-    """Milliseconds, status and body of one GET on a new connection."""
+    """Milliseconds, status and body of one GET on a new connection; status 0 when no answer came within 120 s."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     started = time.perf_counter()
-    connection.request("GET", path, headers={"Accept": accept})
-    answer = connection.getresponse()
-    body = answer.read()
+    try:
+        connection.request("GET", path, headers={"Accept": accept})
+        answer = connection.getresponse()
+        body = answer.read()
+    except TimeoutError:
+        return (time.perf_counter() - started) * 1000, 0, b""
     return (time.perf_counter() - started) * 1000, answer.status, body
 
 
@@ -163,8 +170,9 @@ def over_http(build_dir: Path, sets: dict, repeat: int) -> tuple[list[str], list
         port = servers["now"][1]
         for path in PAGES:
             path = path.format(practice=practice(build_dir))
-            first, status, body = ask(port, path, "text/html")
-            times = [ask(port, path, "text/html")[0] for _ in range(repeat)]
+            accept = "text/turtle" if path.startswith(RDF_ONLY) else "text/html"
+            first, status, body = ask(port, path, accept)
+            times = [ask(port, path, accept)[0] for _ in range(repeat)]
             pages.append(f"| `{path}` | {first:.0f} | {statistics.median(times):.0f} | {status} | {len(body)} |")
             print(pages[-1], flush=True)
     finally:
