@@ -51,6 +51,8 @@ def values(store, parameter) -> list:
         return [None]
     if parameter.type == "concept":
         return sorted({row["code"].value for row in store.graph.select(CONCEPTS)})
+    if parameter.values is not None:  # each value it allows (a role, a province)
+        return ([] if parameter.required else [None]) + sorted(parameter.values)
     every = [row["code"].value for row in store.graph.select(CODES)]
     codes = sorted({row["code"].value for row in store.graph.select(PLACED)} | set(every[::20]))
     return codes if parameter.required else [None] + codes  # an optional one is also left out

@@ -72,9 +72,8 @@ def void():
     """The VoID description, in the RDF format asked for (Turtle by default)."""
     fmt = formats.negotiate(GRAPHS, request)
     store = get_store()
-    row = next(iter(store.graph.select(VOID_FACTS)))
-    triples = voids.graph(settings(), store.manifest, request.url_root,
-                          row["example"].value if row["example"] else None, int(row["links"].value))
+    example, links = store.kept(("void facts",), lambda: _void_facts(store.graph))
+    triples = voids.graph(settings(), store.manifest, request.url_root, example, links)
     response = Response(serialize(triples, fmt), content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
@@ -105,8 +104,20 @@ def summary(triples) -> dict:
             "modified": one(dataset, DCT.modified), "distributions": shown}
 
 
+def _void_facts(graph) -> tuple:
+    row = next(iter(graph.select(VOID_FACTS)))
+    return row["example"].value if row["example"] else None, int(row["links"].value)
+
+
 def facts() -> dict:
-    row = next(iter(get_store().graph.select(FACTS)))
+    """What the catalogue reads from the graph, once per build: its MIN over every dct:issued grows with the data
+    (issue 14), and the build does not change."""
+    store = get_store()
+    return store.kept(("catalogue facts",), lambda: _facts(store.graph))
+
+
+def _facts(graph) -> dict:
+    row = next(iter(graph.select(FACTS)))
     return {name: row[name] for name in ("issued", "start", "publisher", "publisher_name") if row[name]}
 
 
