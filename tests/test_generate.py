@@ -6,13 +6,14 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 import rdflib
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
-from conftest import GRAPH, PROJECT
+from conftest import GRAPH, PROJECT, start_server, stop_server
 
 SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 N = 30
@@ -59,7 +60,8 @@ def test_a_generated_folder_builds_without_violations_and_counts_what_it_holds(b
     counts = json.loads((var / "current" / "build.json").read_text())["counts"]
     graph = read(folder)
     initiatives = set(graph.subjects(RDF.type, SL.Initiative))
-    assert counts["practices"] == N and counts["organisations"] == N // 5  # issue 14: N practices, N/5 organisations
+    # issue 14: N practices, N/5 organisations; and the publisher, whom the catalogue names
+    assert counts["practices"] == N and counts["organisations"] == N // 5 + 1
     assert counts["initiatives"] == len(initiatives) and 2 * N <= len(initiatives) <= 3 * N  # 2-3 each
     assert len(list((folder).glob("praktijk-*.ttl"))) == N  # one file per practice, as graph/ has
 
@@ -106,3 +108,25 @@ def test_build_verbose_lists_every_phase_with_its_time_and_memory_in_plain_lines
     # Piped, as in a log: no progress bar, no terminal escapes, no carriage returns redrawing a line.
     assert "\x1b[" not in done.stderr and "\r" not in done.stderr and "\x1b[" not in done.stdout
     assert re.search(r"^\[ *\d+\.\ds\] validation: \d+\.\d\d s, peak \d+ MB$", done.stderr, re.M)
+
+
+def test_the_catalogue_of_a_generated_build_names_its_publisher_as_the_graph_describes_it(built):
+    """DCAT-AP asks every catalogue and dataset for a publisher with a name: a generated graph carries the ontology's
+    publisher, so /catalog answers on generated data as on the real (it answered 500 before)."""
+    _, var, done = built
+    assert done.returncode == 0, done.stderr[-3000:]
+    ontology = rdflib.Graph().parse(PROJECT / "ontology" / "samenleven.ttl", format="turtle")
+    agent = ontology.value(rdflib.URIRef("https://w3id.org/samenleven/ns"), DCTERMS.publisher)
+    described = read(GRAPH)
+    expected = {str(n) for n in described.objects(agent, SKOS.prefLabel) if n.language == "nl"}
+    process, url = start_server(var)
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url + "/catalog", headers={"Accept": "text/turtle"})) as r:
+            assert r.status == 200
+            catalogue = rdflib.Graph().parse(data=r.read(), format="turtle")
+    finally:
+        stop_server(process)
+    publishers = set(catalogue.objects(None, DCTERMS.publisher))
+    assert publishers == {agent}
+    names = {str(n) for n in catalogue.objects(agent, FOAF.name)}
+    assert expected and names == expected
