@@ -189,8 +189,10 @@ class Linker:
         found = [p for p in self.places.values() if code in p.postal and not p.municipality]
         localities = [p for p in self.places.values() if code in p.postal and p.municipality]
         if day < COVERAGE:
-            # Before the mergers a code served the successor's predecessors; which one, the table cannot say.
-            found = [self.places[u] for p in found for u in [p.uri, *p.replaces]]
+            # Before the mergers a code served the successor's predecessors: the one bpost's localities of the code
+            # lay in on the day (9770 is Kruishoutem's, not Zingem's), or, without them, every one of them.
+            lay = {m.uri for m in (self.municipality_on(p, day) for p in localities) if m}
+            found = [m for p in found for m in ([m for m in self._family(p) if m.uri in lay] or self._family(p))]
         found = self._on_day(found, day)
         # The one locality of a code within the one municipality of the day, unless it is named as that municipality
         # ("Gent" in Gent, 9000): to a reader that is the municipality itself.
@@ -198,6 +200,10 @@ class Linker:
                 normalise(localities[0].name) != normalise(found[0].name):
             return localities
         return found
+
+    def _family(self, place: places.Place) -> list:
+        """A municipality and those it replaced."""
+        return [self.places[u] for u in [place.uri, *place.replaces]]
 
     def suggestions(self, name: str, day: str, limit: int = 5) -> list:
         """Return the places of the day whose names resemble ``name``, most similar first (rapidfuzz)."""

@@ -42,10 +42,16 @@ def test_a_merged_municipality_is_one_step_from_its_successor(places):
     assert places.link("Lochristi", "2021-03-01").replaced_by == (f"{B}gemeente/44087",)
 
 
+def test_a_postal_code_before_a_merger_is_the_predecessor_its_localities_lay_in(places):
+    # bpost's localities of 9080 (Beervelde, Lochristi, Zaffelare, Zeveneken) all lay in the Lochristi of before
+    # 2025; 9185's (Wachtebeke) in Wachtebeke: neither code is both, though today both are Lochristi's (44087).
+    assert places.link("9080", "2020-01-01").nis == "44034"
+    assert places.link("9185", "2020-01-01").nis == "44073"
+
+
 @pytest.mark.parametrize("name, on, says", [
     ("Deurne", None, "ambiguous"),                  # an Antwerp district and a part of Diest
     ("1040", None, "ambiguous"),                    # Brussel and Etterbeek share it
-    ("9080", "2020-01-01", "ambiguous"),            # before the merger: Lochristi or Wachtebeke
     ("Atlantis", None, "unknown place"),
     ("Gentt", None, "did you mean Gent (44021)"),    # a suggestion by its proper name and code, never a guess
     ("Merelbeke-Melle", "2020-01-01", "existed from 2025-01-01"),

@@ -57,6 +57,11 @@ def province_today(nis: str) -> str:
     (["Meeuwen-Gruitrode"], "72042", None, "replaced by Oudsbergen (72042) since 2019-01-01"),
     (["44049"], "44083", None, "replaced by Deinze (44083)"),              # a NIS code that ended
     (["44049", "--on", "2018-06-01"], "44049", None, None),
+    # A postal code of a merged municipality, on a day before the merger: the municipality its bpost localities lay
+    # in then (bpost: 9770 Kruishoutem, 9800 Deinze, 9850 Nevele), not every predecessor of today's.
+    (["9770", "--on", "2018-06-01"], "45017", None, None),
+    (["9800", "--on", "2018-06-01"], "44011", None, None),
+    (["9850", "--on", "2018-06-01"], "44049", None, None),
 ])
 def test_the_link_command_links_across_the_2019_mergers(args, nis, locality, note):
     done = samenleven("link", *args)
