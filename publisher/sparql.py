@@ -37,6 +37,7 @@ _TOKEN = r"""
 """
 _READINGS = (re.compile(_TOKEN.replace("END", r"\n\r"), re.VERBOSE | re.DOTALL),
              re.compile(_TOKEN.replace("END", r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"), re.VERBOSE | re.DOTALL))
+_OTHER_ENDS = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")  # line ends of the second reading alone
 _PLAIN = re.compile(r"[A-Za-z0-9_.:%-]*")  # what Oxigraph and this lexer both read to the end of a name
 
 
@@ -124,11 +125,15 @@ def outline(text: str) -> Outline:
     (True, True)
     >>> outline('PREFIX ex: <urn:> SELECT ?now { ?s <urn:now> "NOW" ; ex:now ?now }').volatile
     False
+    >>> outline("SELECT * { # a comment\u2028BIND(NOW() AS ?t) }").volatile  # if a comment ends at U+2028
+    True
     """
     found = _read(list(tokens(text)))
     service, escaped = mentions_service(text), "\\u" in text or "\\U" in text
-    if service:  # the other readings only add services, and each needs the word in the text
-        found.services += [s for s in _read(list(tokens(text, _READINGS[1]))).services if s not in found.services]
+    if service or _OTHER_ENDS.search(text):  # the other reading differs only where a comment may end otherwise
+        other = _read(list(tokens(text, _READINGS[1])))
+        found.services += [s for s in other.services if s not in found.services]
+        found.volatile = found.volatile or other.volatile
     if service or escaped:  # decoding changes nothing in a text without escapes
         decoded = _read(list(tokens(unescape(text))))
         found.services += [s for s in decoded.services if s not in found.services]
