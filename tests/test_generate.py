@@ -4,6 +4,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -96,6 +97,18 @@ def test_generate_refuses_a_folder_that_holds_files(tmp_path):
     done = samenleven("generate", "--practices", 5, "--out", tmp_path)
     assert done.returncode == 2 and str(tmp_path) in done.stderr and "not an empty folder" in done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["keep.ttl"]
+
+
+def test_generate_refuses_a_graph_folder_that_does_not_name_the_publisher(tmp_path):
+    """The catalogue names who publishes (DCAT-AP): a graph folder without the publisher's name is refused, and
+    nothing is written."""
+    graph = tmp_path / "graph"
+    shutil.copytree(GRAPH, graph)
+    (graph / "organisaties.ttl").unlink()
+    out = tmp_path / "out"
+    done = samenleven("--graph-dir", graph, "generate", "--practices", 5, "--out", out)
+    assert done.returncode == 2 and "has no skos:prefLabel" in done.stderr and str(graph) in done.stderr
+    assert not out.exists()
 
 
 def test_build_verbose_lists_every_phase_with_its_time_and_memory_in_plain_lines(built):
