@@ -9,6 +9,8 @@ code followed by ``000`` (Statbel REFNIS).
 
 import csv
 import json
+import subprocess
+import sys
 import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +19,7 @@ import belgica
 import pytest
 import rdflib
 
-from conftest import http
+from conftest import PROJECT, http
 
 HERE = Path(__file__).parent
 TABLE = HERE.parent / "graph" / "gazetteer" / "arrondissementen.csv"
@@ -82,6 +84,20 @@ def test_every_arrondissement_has_a_dutch_and_a_french_name():
 
 def test_the_fixture_holds_the_whole_table():
     assert rows(FIXTURE_TABLE) == rows(TABLE)
+
+
+@pytest.mark.parametrize("row, says", [
+    ("99000,Arrondissement Nergens,Arrondissement de Nulle part,,10000", "99000 Arrondissement Nergens"),
+    ("38000,Arrondissement Veurne,Arrondissement de Furnes,,40000", "38000 Arrondissement Veurne"),  # not 40000
+])
+def test_a_row_that_cannot_be_is_refused_with_its_file_and_line(graph_copy, row, says):
+    table = graph_copy / "gazetteer" / "arrondissementen.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join([lines[0], row, *lines[1:]]) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "publisher", "--graph-dir", str(graph_copy), "validate"],
+                          capture_output=True, text=True, cwd=PROJECT)
+    assert done.returncode == 2
+    assert f"arrondissementen.csv:2: {says}" in done.stderr
 
 
 # --- Over HTTP, on the fixture graph -------------------------------------------------------------------------
