@@ -94,7 +94,10 @@ class Index:
 
     def __init__(self, path: Path):
         self.path, self.local = path, threading.local()
-        rows = self.connection().execute("SELECT rowid, kind FROM search ORDER BY rowid").fetchall()
+        # ``rows`` holds kind and uri apart from the texts; a build made before it had one is read in full.
+        self.table = "rows" if self.connection().execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'rows'").fetchone() else "search"
+        rows = self.connection().execute(f"SELECT rowid, kind FROM {self.table} ORDER BY rowid").fetchall()
         self.segments = sorted({kind for _, kind in rows})
         number = {segment: n for n, segment in enumerate(self.segments)}
         self.kind = array("H", [NONE]) * (rows[-1][0] + 1 if rows else 1)  # the kind's number by rowid
@@ -115,7 +118,7 @@ class Index:
 
     def rows(self):
         """Yield (rowid, kind segment, uri) of every row, in the order of their rowids (and URIs)."""
-        yield from self.connection().execute("SELECT rowid, kind, uri FROM search ORDER BY rowid")
+        yield from self.connection().execute(f"SELECT rowid, kind, uri FROM {self.table} ORDER BY rowid")
 
 
 def search(index: Index, text: str, kinds=(), page: int = 1, size: int = 20, narrow=None) -> Found:
