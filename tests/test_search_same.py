@@ -79,3 +79,26 @@ def record() -> None:
 
 if __name__ == "__main__":
     record()
+
+
+def test_a_build_made_before_the_rows_table_finds_the_same(built, tmp_path):
+    """An index without ``rows`` (a build made before it) is read from its texts: same hits, order and counts as
+    recorded."""
+    import shutil
+    import sqlite3
+
+    from publisher.artefacts import SEARCH
+    from publisher.store import fulltext
+    copy = tmp_path / SEARCH
+    shutil.copy(Path(built[0]["build_dir"]) / "current" / SEARCH, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.execute("DROP TABLE rows")
+    connection.close()
+    index = fulltext.Index(copy)
+    assert index.table == "search"
+    for query in ([("q", "de"), ("pagina", "2")], [("q", "jongeren")]):
+        expected = json.loads(ANSWERS.read_text())[address(query)]["body"]
+        found = fulltext.search(index, dict(query)["q"], (), int(dict(query).get("pagina", 1)), 20)
+        assert found.total == expected["total"]
+        assert found.kinds == {t["type"]: t["count"] for t in expected["types"]}
+        assert [(hit.uri, hit.score) for hit in found.hits] == [(r["uri"], r["score"]) for r in expected["results"]]
