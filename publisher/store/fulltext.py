@@ -13,13 +13,18 @@ not the start of one).
 **Ranking.** BM25 (FTS5's ``bm25()``) over all the columns, weighted by ``WEIGHTS``: a name weighs ten times a
 description. A word found as written counts in its exact column *and* in its stemmed one, a word found only through
 its stem in the stemmed one alone, so an exact match ranks above a match of another form of the word. Ties are
-broken by URI, so that paging gives every hit once.
+broken by URI (by rowid: the build writes the rows in the order of their URIs), so that paging gives every hit once.
 
 **Snippets.** FTS5's ``snippet()`` marks matches with two private-use characters that the index never holds
 (``searchindex.MARKERS``); the text between them comes back as segments ``(text, matched)``, for the page to escape.
-Snippets are taken with the stems of the words as prefixes too, so that ``jongeren`` also marks ``jongere``.
+Snippets are taken with the stems of the words as prefixes too, so that ``jongeren`` also marks ``jongere``, in an
+index in memory of the page's rows alone (``_snippets``).
+
+**Cost.** For every hit only the index is read (its rowid; for BM25 its positions and its row's sizes), never its
+text: the kind of each row comes from ``Index.kind``, read once per build and process (issue 14).
 """
 
+import os
 import sqlite3
 import threading
 from array import array
@@ -105,9 +110,10 @@ class Index:
             self.kind[rowid] = number[kind]
 
     def connection(self) -> sqlite3.Connection:
-        """This thread's connection (sqlite3's may not cross threads), opened once."""
+        """This thread's connection (sqlite3's may not cross threads), opened once per process."""
         connection = getattr(self.local, "connection", None)
-        if connection is None:
+        if connection is None or self.local.pid != os.getpid():  # an SQLite connection must not cross a fork
+            self.local.pid = os.getpid()
             connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
             # The index is read only and never changes: map it (the pages are the kernel's, shared by the
             # workers) and keep a larger page cache (https://sqlite.org/pragma.html#pragma_mmap_size).
