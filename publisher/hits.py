@@ -7,6 +7,8 @@ facets' filters; here also within the types asked. So a count costs integer oper
 never a query. Hits of other kinds (municipalities, concepts, ...) have no facet values: a filter leaves them out.
 """
 
+from array import array
+
 from publisher import browse, facets
 
 # The facets a search offers: those every list has (so not ``plaats``, which only initiatives have).
@@ -25,19 +27,23 @@ class Faceted:
         self.bits = {kind: 0 for kind in facets.LISTS_OF}
 
     def narrow(self, matched: list) -> set | None:
-        """Note the hits ``(uri, kind segment)`` as bitmaps; the URIs that pass the filters (None: no filter)."""
+        """Note the hits (rowids of the search index) as bitmaps; the rowids that pass the filters (None: no
+        filter)."""
+        index = self.build.index()
+        position, rowids = self.build.kept(("search positions",), lambda: _positions(self.build, self.segments))
+        listed = [self.segments.get(segment) for segment in index.segments]  # a kind's number to its list
         positions = {kind: [] for kind in self.lists}
-        for uri, segment in matched:
-            kind = self.segments.get(segment)
-            if kind is not None and uri in self.lists[kind].position:
-                positions[kind].append(self.lists[kind].position[uri])
+        for rowid in matched:
+            kind = listed[index.kind[rowid]]
+            if kind is not None and position[rowid] >= 0:
+                positions[kind].append(position[rowid])
         self.bits = {kind: browse.bitmap(sorted(found)) for kind, found in positions.items()}
         if not self.chosen:
             return None
         kept = set()
-        for kind, listed in self.lists.items():
-            passing = self.bits[kind] & listed.matching(self.chosen)
-            kept.update(listed.items[n]["uri"] for n in browse.ones(passing))
+        for kind, listing in self.lists.items():
+            passing = self.bits[kind] & listing.matching(self.chosen)
+            kept.update(rowids[kind][n] for n in browse.ones(passing))
         return kept
 
     def counts(self) -> dict:
@@ -62,3 +68,17 @@ def chosen(build, args) -> dict:
     """The list filters a search asks for, checked as a list checks them; 400 for a value the build does not
     know."""
     return browse.index(build, "practices").chosen(args)  # the practices have every facet of FACETS, no other
+
+
+def _positions(build, segments: dict) -> tuple[array, dict]:
+    """Per rowid of the build's search index, its row's position in the list of its kind (-1: in none); per list,
+    the rowid of each position. Read once per build, so that a search reads no URI of its hits."""
+    index, lists = build.index(), {kind: browse.index(build, kind) for kind in facets.LISTS_OF}
+    position = array("i", [-1]) * len(index.kind)
+    rowids = {kind: array("i", [0]) * len(listed.items) for kind, listed in lists.items()}
+    for rowid, segment, uri in index.rows():
+        kind = segments.get(segment)
+        if kind is not None and uri in lists[kind].position:
+            position[rowid] = lists[kind].position[uri]
+            rowids[kind][position[rowid]] = rowid
+    return position, rowids

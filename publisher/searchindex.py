@@ -15,7 +15,8 @@ One row per resource of a kind of the registry (``kinds.toml``) under ``{base}id
 - ``kind`` (its kind's URI segment) and ``uri``, not indexed.
 
 Beside it, ``places`` maps the folded names, NIS codes and postal codes of every municipality to the municipality of
-today (a ceased one to its successor), for the postcode box. The tokenizer is ``unicode61 remove_diacritics 2``
+today (a ceased one to its successor), for the postcode box, and ``rows`` holds the kind and URI of each row of
+``search`` by its rowid: what a server reads once, without reading every row's text. The tokenizer is ``unicode61 remove_diacritics 2``
 (case and accents folded, FTS5 section 4.3.1); SQLite must have FTS5 compiled in, else the build stops.
 """
 
@@ -41,7 +42,8 @@ JOIN = " · "
 MARKERS = "\ue000\ue001"  # what the reader marks matches with in snippets: never left in the indexed text
 SCHEMA = f"""CREATE VIRTUAL TABLE search USING fts5({", ".join(COLUMNS)}, kind UNINDEXED, uri UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
-CREATE TABLE places (key TEXT NOT NULL, uri TEXT NOT NULL, PRIMARY KEY (key, uri)) WITHOUT ROWID;"""
+CREATE TABLE places (key TEXT NOT NULL, uri TEXT NOT NULL, PRIMARY KEY (key, uri)) WITHOUT ROWID;
+CREATE TABLE rows (rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, uri TEXT NOT NULL);"""
 
 
 class NoFullText(PublisherError):
@@ -78,6 +80,7 @@ def write(folder: Path, graph: Graph, triples, base: str, registry: Registry, in
         connection.executemany(f"INSERT INTO search ({', '.join(COLUMNS)}, kind, uri) VALUES "
                                f"({', '.join('?' * (len(COLUMNS) + 2))})",
                                documents(described, rolled, base, registry))
+        connection.execute("INSERT INTO rows SELECT rowid, kind, uri FROM search")
         connection.executemany("INSERT OR IGNORE INTO places VALUES (?, ?)", gazetteer(described))
         connection.execute("INSERT INTO search (search) VALUES ('optimize')")
         connection.commit()

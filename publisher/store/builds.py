@@ -94,11 +94,18 @@ class Build:
         :raises BadRequest: a text too long to search.
         :raises Unavailable: a build made before it had a search index.
         """
+        return fulltext.search(self.index(), text, kinds, page, size, narrow)
+
+    def index(self) -> fulltext.Index:
+        """The build's search index, opened once (its connections per thread, the kind of each row).
+
+        :raises Unavailable: a build made before it had a search index.
+        """
         path = self.folder / artefacts.SEARCH
         if not path.is_file():
             raise Unavailable(N_("build %(build)s heeft geen zoekindex (hij werd gemaakt voor er een was): voer "
                                  "`samenleven build` uit"), values={"build": self.manifest["id"]})
-        return fulltext.search(path, text, kinds, page, size, narrow)
+        return self.kept(("search index",), lambda: fulltext.Index(path))
 
     def labels(self, nodes, types: bool = False) -> list:
         """The label triples of ``nodes`` by every kind's label properties, and their types when ``types``."""

@@ -13,14 +13,21 @@ not the start of one).
 **Ranking.** BM25 (FTS5's ``bm25()``) over all the columns, weighted by ``WEIGHTS``: a name weighs ten times a
 description. A word found as written counts in its exact column *and* in its stemmed one, a word found only through
 its stem in the stemmed one alone, so an exact match ranks above a match of another form of the word. Ties are
-broken by URI, so that paging gives every hit once.
+broken by URI (by rowid: the build writes the rows in the order of their URIs), so that paging gives every hit once.
 
 **Snippets.** FTS5's ``snippet()`` marks matches with two private-use characters that the index never holds
 (``searchindex.MARKERS``); the text between them comes back as segments ``(text, matched)``, for the page to escape.
-Snippets are taken with the stems of the words as prefixes too, so that ``jongeren`` also marks ``jongere``.
+Snippets are taken with the stems of the words as prefixes too, so that ``jongeren`` also marks ``jongere``, in an
+index in memory of the page's rows alone (``_snippets``).
+
+**Cost.** For every hit only the index is read (its rowid; for BM25 its positions and its row's sizes), never its
+text: the kind of each row comes from ``Index.kind``, read once per build and process (issue 14).
 """
 
+import os
 import sqlite3
+import threading
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +42,8 @@ SNIPPETS = ("body", "links", "places", "codes")  # where a snippet may come from
 OPEN, CLOSE = "\ue000", "\ue001"
 MAX_TEXT, MAX_WORDS = 500, 32
 LANGUAGES = tuple(words.STEMMERS)
+MMAP, CACHE = 2**30, -32768  # bytes of the index mapped; a page cache of 32 MiB (negative: KiB) per connection
+NONE = 2**16 - 1  # the kind number of a rowid that is no row
 
 
 @dataclass
@@ -51,7 +60,6 @@ class Found:
     kinds: dict  # hits per kind segment, whatever kinds were asked for
     hits: list  # the page asked for
     places: list  # URIs of the municipalities of today the whole text names (a name, NIS or postal code)
-    matched: list = field(default_factory=list)  # (uri, kind) of every hit, whatever kinds or narrow keep
 
 
 def expression(text: str, stems: bool = False) -> str | None:
@@ -86,57 +94,110 @@ def expression(text: str, stems: bool = False) -> str | None:
     return " AND ".join(f"({part})" for part in parts) or None
 
 
-def search(path: Path, text: str, kinds=(), page: int = 1, size: int = 20, narrow=None) -> Found:
-    """Find ``text`` in the index at ``path``: the hits of page ``page`` (of ``size``) of the kinds ``kinds`` (URI
-    segments; none: all), best first, with their snippets, and the counts per kind.
+class Index:
+    """A build's search index opened for reading: one connection per thread, and the kind of every row."""
 
-    ``narrow``, given the (uri, kind) of every hit, returns the URIs to keep (the list facets of a search,
+    def __init__(self, path: Path):
+        self.path, self.local = path, threading.local()
+        # ``rows`` holds kind and uri apart from the texts; a build made before it had one is read in full.
+        self.table = "rows" if self.connection().execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'rows'").fetchone() else "search"
+        rows = self.connection().execute(f"SELECT rowid, kind FROM {self.table} ORDER BY rowid").fetchall()
+        self.segments = sorted({kind for _, kind in rows})
+        number = {segment: n for n, segment in enumerate(self.segments)}
+        self.kind = array("H", [NONE]) * (rows[-1][0] + 1 if rows else 1)  # the kind's number by rowid
+        for rowid, kind in rows:
+            self.kind[rowid] = number[kind]
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (sqlite3's may not cross threads), opened once per process."""
+        connection = getattr(self.local, "connection", None)
+        if connection is None or self.local.pid != os.getpid():  # an SQLite connection must not cross a fork
+            self.local.pid = os.getpid()
+            connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            # The index is read only and never changes: map it (the pages are the kernel's, shared by the
+            # workers) and keep a larger page cache (https://sqlite.org/pragma.html#pragma_mmap_size).
+            connection.execute(f"PRAGMA mmap_size = {MMAP}")
+            connection.execute(f"PRAGMA cache_size = {CACHE}")
+            self.local.connection = connection
+        return connection
+
+    def rows(self):
+        """Yield (rowid, kind segment, uri) of every row, in the order of their rowids (and URIs)."""
+        yield from self.connection().execute(f"SELECT rowid, kind, uri FROM {self.table} ORDER BY rowid")
+
+
+def search(index: Index, text: str, kinds=(), page: int = 1, size: int = 20, narrow=None) -> Found:
+    """Find ``text`` in ``index``: the hits of page ``page`` (of ``size``) of the kinds ``kinds`` (URI segments;
+    none: all), best first, with their snippets, and the counts per kind.
+
+    ``narrow``, given the rowids of every hit, returns the rowids to keep (the list facets of a search,
     ``publisher.hits``) or None to keep them all; the counts per kind are then those of the hits kept.
+
+    Only the index's doclists are read for every hit (their rowids, and BM25 with the row's sizes); a row's own
+    text is read for the hits of the page alone.
     """
     matching = expression(text)
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    try:
-        places = [uri for (uri,) in connection.execute("SELECT uri FROM places WHERE key = ? ORDER BY uri",
-                                                       (" ".join(words.words(words.fold(text))),))]
-        if matching is None:
-            return Found(0, {}, [], places)
-        matched = connection.execute("SELECT uri, kind FROM search WHERE search MATCH ?", (matching,)).fetchall()
-        kept = narrow(matched) if narrow else None
-        counted = {}
-        for uri, kind in matched:
-            if kept is None or uri in kept:
-                counted[kind] = counted.get(kind, 0) + 1
-        total = sum(n for kind, n in counted.items() if not kinds or kind in kinds)
-        among = f"AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
-        order = f"SELECT rowid, uri, kind, bm25(search, {', '.join(map(str, WEIGHTS.values()))}) AS rank " \
-                f"FROM search WHERE search MATCH ? {among} ORDER BY rank, uri"
-        if kept is None:
-            ranked = connection.execute(f"{order} LIMIT ? OFFSET ?", (matching, *kinds, size, (page - 1) * size))
-            ranked = ranked.fetchall()
-        else:  # ranked in full, then kept: a page past any count of hits kept
-            ranked = [row for row in connection.execute(order, (matching, *kinds)) if row[1] in kept]
-            ranked = ranked[(page - 1) * size:page * size]
-        hits = [Hit(uri, kind, round(-rank, 6)) for _, uri, kind, rank in ranked]
-        snipped = _snippets(connection, expression(text, stems=True), [row[0] for row in ranked])
-        for hit, row in zip(hits, ranked):
-            hit.snippet = snipped.get(row[0], [])
-        return Found(total, counted, hits, places, matched)
-    finally:
-        connection.close()
+    connection = index.connection()
+    places = [uri for (uri,) in connection.execute("SELECT uri FROM places WHERE key = ? ORDER BY uri",
+                                                   (" ".join(words.words(words.fold(text))),))]
+    if matching is None:
+        return Found(0, {}, [], places)
+    matched = [rowid for (rowid,) in connection.execute("SELECT rowid FROM search WHERE search MATCH ?", (matching,))]
+    kept = narrow(matched) if narrow else None
+    counting = [0] * len(index.segments)
+    for rowid in matched if kept is None else kept:
+        counting[index.kind[rowid]] += 1
+    counted = {index.segments[n]: count for n, count in enumerate(counting) if count}
+    total = sum(n for kind, n in counted.items() if not kinds or kind in kinds)
+    # Ties go by rowid, which is the order of the URIs (searchindex.documents writes them so).
+    order = f"SELECT rowid, bm25(search, {', '.join(map(str, WEIGHTS.values()))}) AS rank " \
+            "FROM search WHERE search MATCH ? ORDER BY rank, rowid"
+    if kept is None and not kinds:
+        ranked = connection.execute(f"{order} LIMIT ? OFFSET ?", (matching, size, (page - 1) * size)).fetchall()
+    else:  # ranked in full, then kept: a page past any count of hits kept
+        wanted = {n for n, segment in enumerate(index.segments) if not kinds or segment in kinds}
+        ranked = [row for row in connection.execute(order, (matching,))
+                  if index.kind[row[0]] in wanted and (kept is None or row[0] in kept)]
+        ranked = ranked[(page - 1) * size:page * size]
+    texts = _texts(connection, [rowid for rowid, _ in ranked]) if ranked else {}
+    snipped = _snippets(connection, expression(text, stems=True), texts)
+    hits = [Hit(texts[rowid][-1], texts[rowid][-2], round(-rank, 6), snipped.get(rowid, [])) for rowid, rank in ranked]
+    return Found(total, counted, hits, places)
 
 
-def _snippets(connection, matching: str, rowids: list) -> dict:
-    """The snippet of each row: from the first column of ``SNIPPETS`` with a match, else the first with text."""
-    if not rowids:
+def _texts(connection, rowids: list) -> dict:
+    """Every column of the rows ``rowids`` (the indexed ones, then kind and uri), by rowid."""
+    found = connection.execute(f"SELECT rowid, * FROM search WHERE rowid IN ({', '.join('?' * len(rowids))})",
+                               rowids)
+    return {rowid: texts for rowid, *texts in found}
+
+
+def _snippets(connection, matching: str, texts: dict) -> dict:
+    """The snippet of each row: from the first column of ``SNIPPETS`` with a match, else the first with text.
+
+    ``snippet()`` is taken in an index of these rows alone, made as the build's was: what it marks and where the
+    fragment starts depend on the row's own tokens only (FTS5 section 5.1.2), and a prefix of the stems then
+    expands over the terms of the page, not of the whole index.
+    """
+    if not texts:
         return {}
-    columns = ", ".join(f"snippet(search, {list(WEIGHTS).index(c)}, '{OPEN}', '{CLOSE}', '…', 24)" for c in SNIPPETS)
-    found = {}
-    for rowid, *texts in connection.execute(
-            f"SELECT rowid, {columns} FROM search WHERE search MATCH ? AND rowid IN ({', '.join('?' * len(rowids))})",
-            (matching, *rowids)):
-        chosen = next((t for t in texts if OPEN in t), next((t for t in texts if t), ""))
-        found[rowid] = segments(chosen)
-    return found
+    (schema,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()
+    page = sqlite3.connect(":memory:")
+    try:
+        page.execute(schema)
+        page.executemany(f"INSERT INTO search (rowid, {', '.join(WEIGHTS)}, kind, uri) "
+                         f"VALUES ({', '.join('?' * (len(WEIGHTS) + 3))})",
+                         [(rowid, *row) for rowid, row in texts.items()])
+        columns = ", ".join(f"snippet(search, {list(WEIGHTS).index(c)}, '{OPEN}', '{CLOSE}', '…', 24)"
+                            for c in SNIPPETS)
+        found = {}
+        for rowid, *snippets in page.execute(f"SELECT rowid, {columns} FROM search WHERE search MATCH ?", (matching,)):
+            chosen = next((t for t in snippets if OPEN in t), next((t for t in snippets if t), ""))
+            found[rowid] = segments(chosen)
+        return found
+    finally:
+        page.close()
 
 
 def segments(text: str) -> list[tuple[str, bool]]:
