@@ -39,8 +39,8 @@ OLD_COLLECTIONS = 1000  # while building, a full collection of cyclic garbage at
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
 # The phases of a build, in order (`build --verbose`, build.json "phases"); `validate` runs the first four.
 PHASES = ("read", "inference", "checks", "validation", "order and count", "store and dumps", "json-ld dump", "history",
-          "feed", "tables", "map", "statistics", "search index", "facets", "sitemap",
-          "checksums")
+          "feed", "tables", "map", "statistics", "search index", "sitemap",
+          "facets", "checksums")
 
 
 class BuildRunning(PublisherError):
@@ -224,11 +224,11 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
                 figures.write(partial, graph, settings["base"], placed)  # what the statistics page shows (issue 13)
             with phase("search index"):
                 searchindex.write(partial, graph, published, settings["base"], registry, indexed, placed)
+            with phase("sitemap"):
+                sitemap.write(partial, indexed, settings["base"])  # /sitemap.xml: a file per 50,000 documents
             del indexed
             with phase("facets"):
                 facets.write(partial, graph, settings["base"], registry, placed)  # the lists' facet postings
-            with phase("sitemap"):
-                sitemap.write(partial, graph, settings["base"])  # /sitemap.xml: a file per 50,000 documents
         finally:
             graph.close()
         # ---
