@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher import dumps, facets, feed, history, inference, kinds, loader, maps, shrink, state, tables, validate
-from publisher import searchindex
+from publisher import searchindex, sitemap
 from publisher.indexes import index
 from publisher.phases import Phases
 from publisher import statistics as figures  # build.statistics is VoID's
@@ -39,7 +39,8 @@ OLD_COLLECTIONS = 1000  # while building, a full collection of cyclic garbage at
 ONTOLOGY_FILE = "samenleven.ttl"  # in ontology_dir; published with the build as ``artefacts.ONTOLOGY``
 # The phases of a build, in order (`build --verbose`, build.json "phases"); `validate` runs the first four.
 PHASES = ("read", "inference", "checks", "validation", "order and count", "store and dumps", "json-ld dump", "history",
-          "feed", "tables", "map", "statistics", "search index", "facets", "checksums")
+          "feed", "tables", "map", "statistics", "search index", "sitemap",
+          "facets", "checksums")
 
 
 class BuildRunning(PublisherError):
@@ -223,6 +224,8 @@ def _build(settings: dict, root: Path, progress, allow_shrink: bool, phase: Phas
                 figures.write(partial, graph, settings["base"], placed)  # what the statistics page shows (issue 13)
             with phase("search index"):
                 searchindex.write(partial, graph, published, settings["base"], registry, indexed, placed)
+            with phase("sitemap"):
+                sitemap.write(partial, indexed, settings["base"])  # /sitemap.xml: a file per 50,000 documents
             del indexed
             with phase("facets"):
                 facets.write(partial, graph, settings["base"], registry, placed)  # the lists' facet postings

@@ -20,7 +20,7 @@ SL = rdflib.Namespace("https://w3id.org/samenleven/ns#")
 N = 30
 # The phases of a build as the README lists them ("The command", build --verbose).
 PHASES = ["read", "inference", "checks", "validation", "order and count", "store and dumps", "json-ld dump", "history",
-          "feed", "tables", "map", "statistics", "search index", "facets", "checksums"]
+          "feed", "tables", "map", "statistics", "search index", "sitemap", "facets", "checksums"]
 
 
 def samenleven(*args):

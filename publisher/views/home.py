@@ -2,14 +2,12 @@
 in for reusers), the page about the data (the build and its counts), the dumps of the build in use, and what
 crawlers read: robots.txt and the sitemap."""
 
-from pathlib import Path
-from xml.sax.saxutils import escape
-
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from publisher import browse, dumps, schemaorg
-from publisher.artefacts import HOME, LISTS, STATISTICS
+from publisher import sitemap as sitemaps
+from publisher.artefacts import HOME, LISTS, SITEMAP, SITEMAP_PART, STATISTICS
 from publisher.facets import SHOWN, code
 from publisher.errors import NotFound
 from publisher.language import N_
@@ -19,12 +17,10 @@ from publisher.views import get_store, href, in_language, local, page_language, 
 from publisher.views.representation import from_build
 
 blueprint = Blueprint("home", __name__)
-_HERE = Path(__file__).parents[1]
 # The facets the home page shows: (key in statistics.json, heading, the filter parameter of /praktijken, issue 13).
 # N_: the headings are translated in the template (`_(facet.heading)`), so the catalogue must hold them.
 FACETS = (("categories", N_("Categorieën"), "categorie"), ("policy_domains", N_("Beleidsdomeinen"), "beleidsdomein"),
           ("target_groups", N_("Doelgroepen"), "doelgroep"))
-DOCUMENTS = (_HERE / "documents.rq").read_text()
 
 
 @blueprint.get("/")
@@ -110,19 +106,56 @@ def robots():
 
 @blueprint.get("/sitemap.xml")
 def sitemap():
-    """Every page of the build: the home page, the ontology, the queries, and each resource's document."""
-    store, base = get_store(), settings()["base"]
-    pages = [(url_for(endpoint, _external=True), None) for endpoint in
-             ("home.home", "home.about", "ontology.ontology", "sparql.endpoint", "queries.listing", "statistics.page")]
-    pages += [(url_for("lists.listing", name=name, _external=True), None)
-              for name in ("praktijken", "initiatieven", "organisaties")]
-    pages += [(url_for("queries.run", name=name, _external=True), None)
-              for name in current_app.extensions["samenleven.queries"]]
-    for row in store.graph.select(DOCUMENTS, prefix=ox.Literal(base + "id/")):
-        modified = row["modified"].value[:10] if row["modified"] else None
-        pages.append((local(base + "doc/" + row["resource"].value[len(base) + 3:]), modified))
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{when}</lastmod>" if when else "") + "</url>"
-              for loc, when in pages]
-    return Response("\n".join(lines + ["</urlset>", ""]), content_type="application/xml; charset=utf-8")
+    """Every page: the server's own (home, lists, queries) and each resource's document, as the build wrote them
+    (``publisher.sitemap``): one ``<urlset>`` when all fit in one file, else an index of the parts."""
+    store, pages = get_store(), _pages()
+    written = _written(store)
+    if _whole(written, pages):
+        documents = _part(store, 1) if written["parts"] else b""
+        return _xml(sitemaps.HEAD.encode() + "".join(pages).encode() + sitemaps.entries(documents)
+                    + sitemaps.TAIL.encode())
+    locations = [url_for("home.sitemap_part", number=n, _external=True) for n in range(1, written["parts"] + 2)]
+    return _xml(sitemaps.index(locations).encode())
+
+
+@blueprint.get("/sitemap-<int:number>.xml")
+def sitemap_part(number):
+    """A part that ``/sitemap.xml`` points to: the build's documents, then the server's own pages last."""
+    store = get_store()
+    written = _written(store)
+    if _whole(written, _pages()) or not 1 <= number <= written["parts"] + 1:
+        raise NotFound(N_("er is geen deel %(number)s van de sitemap; /sitemap.xml noemt de delen"),
+                       values={"number": number})
+    if number > written["parts"]:
+        return _xml(sitemaps.urlset("".join(_pages())).encode())
+    return _xml(_part(store, number))
+
+
+def _whole(written: dict, pages: list) -> bool:
+    """Whether the build's documents and the server's pages fit in one file (sitemaps.org: 50,000 URLs)."""
+    return written["parts"] <= 1 and written["urls"] + len(pages) <= written["limit"]
+
+
+def _written(store) -> dict:
+    # A build made before the build wrote its sitemap lists the server's pages only, until the next build.
+    return store.document(SITEMAP) or {"urls": 0, "parts": 0, "limit": sitemaps.LIMIT}
+
+
+def _part(store, number: int) -> bytes:
+    body = store.file(SITEMAP_PART.format(number)).read_bytes()
+    return sitemaps.rooted(body, settings()["base"], request.url_root)
+
+
+def _pages() -> list[str]:
+    """The server's own pages, as ``<url>`` entries: they are not the build's (the canned queries are a setting)."""
+    endpoints = ("home.home", "home.about", "ontology.ontology", "sparql.endpoint", "queries.listing",
+                 "statistics.page")
+    pages = [url_for(endpoint, _external=True) for endpoint in endpoints]
+    pages += [url_for("lists.listing", name=name, _external=True) for name in ("praktijken", "initiatieven",
+                                                                                 "organisaties")]
+    pages += [url_for("queries.run", name=name, _external=True) for name in current_app.extensions["samenleven.queries"]]
+    return [sitemaps.url(page) for page in pages]
+
+
+def _xml(body: bytes) -> Response:
+    return Response(body, content_type="application/xml; charset=utf-8")
