@@ -39,19 +39,11 @@ TEXTS = {"rare word": "Lochristi", "word of a thousand hits": "babbelbank", "com
 
 
 def start(build_dir: Path, source: Path) -> tuple[subprocess.Popen, int]:
+    """One worker of the publisher of ``source`` on the build, the answer cache off, ready at its first search."""
     port = contenders.free_port()
     command, env = contenders.serve(build_dir, port, 1, source, answer_cache_mb=0)
-    process = subprocess.Popen(command, cwd=source, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(1200):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            connection.request("GET", "/search.json?q=x")
-            if connection.getresponse().status == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not answer within 120 s")
+    server = contenders.Server(str(source), command, port, "/search.json?q=x", env, wait=120, cwd=source)
+    return server.process, port
 
 
 def ask(process: subprocess.Popen, port: int, text: str) -> tuple[float, float, bytes]:
