@@ -129,15 +129,16 @@ def outline(text: str) -> Outline:
     True
     """
     found = _read(list(tokens(text)))
-    service, escaped = mentions_service(text), "\\u" in text or "\\U" in text
+    service = mentions_service(text)
+    others = []
     if service or _OTHER_ENDS.search(text):  # the other reading differs only where a comment may end otherwise
-        other = _read(list(tokens(text, _READINGS[1])))
+        others.append(tokens(text, _READINGS[1]))
+    if service or "\\u" in text or "\\U" in text:  # decoding changes nothing in a text without escapes
+        others.append(tokens(unescape(text)))
+    for reading in others:
+        other = _read(list(reading))
         found.services += [s for s in other.services if s not in found.services]
         found.volatile = found.volatile or other.volatile
-    if service or escaped:  # decoding changes nothing in a text without escapes
-        decoded = _read(list(tokens(unescape(text))))
-        found.services += [s for s in decoded.services if s not in found.services]
-        found.volatile = found.volatile or decoded.volatile
     return found
 
 
