@@ -103,6 +103,16 @@ _CHOSEN: dict = {}  # (offered, Accept) -> the format chosen
 _UNSEEN = object()  # not yet chosen (None is a choice: nothing offered fits)
 
 
+def pick(offered, values: list[str], accept: str) -> Format | None:
+    """The format the first ``format`` or ``output`` value naming one offered names, else the one ``Accept``
+    prefers; None when none fits."""
+    for value in (part for value in values for part in value.split(",")):
+        chosen = by_name(offered, value)
+        if chosen:
+            return chosen
+    return by_accept(offered, accept)
+
+
 def negotiate(offered, request, name: str | None = None) -> Format:
     """Pick the representation: ``name`` (a suffix), else the ``format`` (or ``output``) parameter, else ``Accept``.
 
@@ -118,11 +128,7 @@ def negotiate(offered, request, name: str | None = None) -> Format:
             raise NotAcceptable(offered, N_("%(name)s wordt hier niet aangeboden"), {"name": name})
         return chosen
     values = request.values.getlist("format") + request.values.getlist("output")
-    for value in (part for value in values for part in value.split(",")):
-        chosen = by_name(offered, value)
-        if chosen:
-            return chosen
-    best = by_accept(offered, request.headers.get("Accept", ""))
+    best = pick(offered, values, request.headers.get("Accept", ""))
     if best is None:
         if values:
             raise NotAcceptable(offered, N_("niets van wat hier aangeboden wordt past bij format=%(format)s of bij "

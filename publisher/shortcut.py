@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, unquote_plus
 from werkzeug.http import http_date
 
 from publisher import address, sparql
-from publisher.formats import HTML, Format, by_accept, by_name
+from publisher.formats import HTML, pick
 from publisher.views import CORS, etag, made
 from publisher.views.representation import RAN, client_job, offered, run
 
@@ -34,15 +34,6 @@ ASIDE = ("HTTP_COOKIE", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF
 # The parameters of a query it takes: the query, and the format choices clients such as SPARQLWrapper add.
 PARAMETERS = ("query", "format", "output", "results")
 _CORS = list(CORS.items())
-
-
-def choose(offered: tuple, values: list[str], environ) -> Format | None:
-    """The format a ``format`` or ``output`` value names, else the one ``Accept`` prefers; None when none fits."""
-    for value in (part for value in values for part in value.split(",")):
-        chosen = by_name(offered, value)
-        if chosen:
-            return chosen
-    return by_accept(offered, environ.get("HTTP_ACCEPT", ""))
 
 
 class Shortcut:
@@ -61,7 +52,8 @@ class Shortcut:
         try:
             asked = self.query(environ)
             found = sparql.outline(asked[0]) if asked else None  # read once: its form and whether it is volatile
-            text, fmt = (asked[0], choose(offered(found.form), asked[1], environ)) if asked else (None, None)
+            text, fmt = (asked[0], pick(offered(found.form), asked[1], environ.get("HTTP_ACCEPT", ""))) if asked \
+                else (None, None)
             build = None if fmt is None or fmt is HTML else self.builds.require()
         except Exception:  # noqa: BLE001 (no build yet, or one that does not open, or a bug: the views say why)
             build = None
