@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import kinds, language, state, statistics, uris
+from publisher import kinds, language, state, uris
 from publisher.artefacts import HOME, LISTS
 from publisher.store import Graph
 
@@ -39,11 +39,11 @@ PLACES = ("provincie", "gemeente")
 FACETS = {kind: (*paths, *PLACES, *(("plaats",) if kind == "initiatives" else ())) for kind, paths in PATHS.items()}
 
 
-def write(folder: Path, graph: Graph, base: str, registry: kinds.Registry, placed: list | None = None) -> None:
+def write(folder: Path, graph: Graph, base: str, registry: kinds.Registry, placed: list) -> None:
     """Index the lists of ``graph``, the build's store, and write them into ``folder`` as ``lists.json``, and the
     home page's lists as ``home.json``.
 
-    :param placed: the rows of ``statistics.PLACES`` on ``graph``, when the caller has them already.
+    :param placed: the rows of ``statistics.PLACES`` on ``graph``.
     """
     found = compute(graph, base, registry, placed)
     state.write_json(folder / LISTS, found)
@@ -60,7 +60,7 @@ def home(found: dict) -> dict:
     return {"newest": found["newest"], "changed": changed}
 
 
-def compute(store: Graph, base: str, registry: kinds.Registry, placed_rows: list | None = None) -> dict:
+def compute(store: Graph, base: str, registry: kinds.Registry, placed_rows: list) -> dict:
     """The lists, their postings per facet value, what each value is called, and the ceased municipalities."""
     minter, values, ceased = uris.Minter(base), {facet: {} for facet in (*CONCEPTS, "programma", *PLACES)}, {}
     for row in store.select(VALUES):
@@ -76,7 +76,7 @@ def compute(store: Graph, base: str, registry: kinds.Registry, placed_rows: list
     for facet in values.values():
         for found in facet.values():
             found["label"] = _label(named.get(found["uri"], []), found["uri"])
-    placed = _places(store, placed_rows)
+    placed = _places(placed_rows)
     lists = {kind: _list(store, registry, kind, placed, values) for kind in PATHS}
     # The home page's newest practices, ordered here once: an ORDER BY over every practice per server process
     # was the largest part of its first answer (and so of start-up) on a large build.
@@ -114,11 +114,11 @@ def _list(store: Graph, registry: kinds.Registry, kind: str, placed: dict, value
                          for facet, values in postings.items()}}
 
 
-def _places(store: Graph, rows: list | None = None) -> dict:
+def _places(rows: list) -> dict:
     """Each practice and initiative with the codes of the municipalities and provinces it rolls up to (``rows``:
-    those of ``statistics.PLACES``, when the caller has them)."""
+    those of ``statistics.PLACES``)."""
     placed = {}
-    for row in store.select(statistics.PLACES) if rows is None else rows:
+    for row in rows:
         where = placed.setdefault(row["item"].value, {"gemeente": set(), "provincie": set()})
         if row["municipality"] is not None:
             where["gemeente"].add(code(row["municipality"].value))

@@ -31,7 +31,6 @@ from publisher.store import Graph
 from publisher.errors import PublisherError
 from publisher.indexes import index
 from publisher.kinds import Registry
-from publisher.statistics import PLACES
 from publisher.vocab import DCT, RDF, SKOS, SL
 
 TEXTS = (DCT.abstract, DCT.description, SL.successFactor, SL.challenge, SKOS.definition)
@@ -52,18 +51,17 @@ class NoFullText(PublisherError):
     exit_code = 2
 
 
-def write(folder: Path, graph: Graph, triples, base: str, registry: Registry, indexed: dict | None = None,
-          placed: list | None = None) -> None:
+def write(folder: Path, graph: Graph, triples, base: str, registry: Registry, indexed: dict | None,
+          placed: list) -> None:
     """Index the resources of ``triples`` into ``folder/search.sqlite``, rolling places up on ``graph``, the
     build's store.
 
     :param indexed: ``indexes.index(triples)``, when the caller has it already.
-    :param placed: the rows of ``statistics.PLACES`` on ``graph``, when the caller has them already.
+    :param placed: the rows of ``statistics.PLACES`` on ``graph``.
     :raises NoFullText: SQLite lacks FTS5.
     """
-    rows = list(graph.select(PLACES)) if placed is None else placed
     rolled = {}
-    for row in rows:
+    for row in placed:
         for key in ("municipality", "area"):
             if row[key] is not None:
                 rolled.setdefault(row["item"], []).append(row[key])

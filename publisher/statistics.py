@@ -29,15 +29,15 @@ CONCEPT_CHARTS = (("categories", SL.category, "categorie"), ("policy_domains", S
 DATES = DCT.issued.value  # what "over time" counts by: the year a thing was first published here
 
 
-def write(folder: Path, graph: Graph, base: str, placed: list | None = None) -> None:
+def write(folder: Path, graph: Graph, base: str, placed: list) -> None:
     """Count the statistics of ``graph``, the build's store, and write them into ``folder`` as ``statistics.json``.
 
-    :param placed: the rows of ``PLACES`` on ``graph``, when the caller has them already.
+    :param placed: the rows of ``PLACES`` on ``graph`` (run once per build: the search index and facets take them too).
     """
     state.write_json(folder / STATISTICS, compute(graph, base, placed))
 
 
-def compute(store: Graph, base: str, placed: list | None = None) -> dict:
+def compute(store: Graph, base: str, placed: list) -> dict:
     """Count each chart of the statistics page, and the practices and initiatives per municipality for the map."""
     dated = list(_select(store, YEARS))
     totals = {kind: set() for kind in KINDS}
@@ -45,7 +45,7 @@ def compute(store: Graph, base: str, placed: list | None = None) -> dict:
         totals[row["kind"].value].add(row["item"])
     charts = {name: concepts(store, prop, uris.Minter(base).scheme(scheme)) for name, prop, scheme in CONCEPT_CHARTS}
     municipalities, charts["provinces"] = places(store, placed)
-    charts["years"] = years(store, dated)
+    charts["years"] = years(dated)
     return {"dates": DATES, "totals": {kind: len(items) for kind, items in totals.items()},
             "charts": charts, "municipalities": municipalities}
 
@@ -61,14 +61,13 @@ def concepts(store: Graph, prop: ox.NamedNode, scheme: str) -> dict:
     return {"rows": sorted(rows, key=_by_count), "none": counted.get(None, _zero())}
 
 
-def places(store: Graph, rows: list | None = None) -> tuple[dict, dict]:
+def places(store: Graph, rows: list) -> tuple[dict, dict]:
     """Count per municipality of today (those with something placed in them) and per province, by the roll-up
-    (``rows``: those of ``PLACES``, when the caller has them)."""
+    (``rows``: those of ``PLACES``)."""
     areas = {"municipality": {}, "province": {}}
     for row in _select(store, AREAS):
         found = areas[row["level"].value].setdefault(row["area"].value, {"nis": row["nis"].value, "names": []})
         found["names"].append(row["label"])
-    rows = list(_select(store, PLACES)) if rows is None else rows
     by_municipality = tally((row["municipality"], row["item"], row["kind"].value) for row in rows)
     by_area = tally((row["area"], row["item"], row["kind"].value) for row in rows)
     municipalities = [entry(uri, found["names"], by_municipality, found["nis"])
@@ -78,11 +77,11 @@ def places(store: Graph, rows: list | None = None) -> tuple[dict, dict]:
             {"rows": sorted(provinces, key=lambda row: row["nis"]), "none": by_area.get(None, _zero())})
 
 
-def years(store: Graph, rows: list | None = None) -> dict:
+def years(rows: list) -> dict:
     """Count the practices and initiatives by the year they were first published in this dataset (``rows``: those
-    of ``YEARS``, when the caller has them)."""
+    of ``YEARS``)."""
     counted = tally((ox.Literal(row["issued"].value[:4]) if row["issued"] else None, row["item"], row["kind"].value)
-                    for row in (_select(store, YEARS) if rows is None else rows))
+                    for row in rows)
     rows = [{"uri": None, "nis": None, "label": {"nl": year, "en": year}, **counts}
             for year, counts in counted.items() if year is not None]
     return {"rows": sorted(rows, key=lambda row: row["label"]["nl"]), "none": counted.get(None, _zero())}
